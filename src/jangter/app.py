@@ -1,0 +1,199 @@
+"""The ASGI application: API routes, pages, error handling and the embedded worker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from jangter import __version__
+from jangter.bidding.api import router as bidding_api
+from jangter.config import Settings
+from jangter.evaluation.api import router as evaluation_api
+from jangter.identity.api import router as identity_api
+from jangter.kernel.calendar import KoreanCalendar
+from jangter.kernel.clock import Clock, OffsetClock, SystemClock
+from jangter.kernel.context import AppContext
+from jangter.kernel.db import Database
+from jangter.kernel.errors import DomainError, ValidationProblems
+from jangter.kernel.randomness import SystemRandomSource
+from jangter.rules.loader import load_rule_book
+from jangter.tendering.api import router as tendering_api
+from jangter.web.http import domain_problem, http_problem, validation_problem
+from jangter.web.i18n import choose_lang, translate
+from jangter.web.pages import account, agency, demo, operator, public, supplier
+from jangter.web.rendering import render
+from jangter.worker import run_due_events_forever
+
+log = logging.getLogger("jangter.app")
+
+DESCRIPTION = """
+Jangter (장터) is an open-source national e-procurement platform.
+
+* Sign in at `POST /api/v1/auth/token` (e-mail as `username`) and send `Authorization: Bearer <token>`.
+* Errors are RFC 9457 `application/problem+json` with a stable `code`; `Accept-Language: en` for English.
+* Creating POSTs honour `Idempotency-Key`: a retry with the same key returns the original result.
+* Lists use cursor pagination: pass `next_cursor` back as `?cursor=`.
+* Until the opening, no endpoint shows the amount or the picks of any bid, to anyone.
+"""
+
+
+def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
+    if clock is None:
+        clock = OffsetClock() if settings.demo_clock else SystemClock()
+        if isinstance(clock, OffsetClock):
+            demo.load_offset(clock)
+    return AppContext(
+        db=Database(settings.database_url, clock, pool_size=settings.db_pool_size),
+        clock=clock,
+        calendar=KoreanCalendar(),
+        rules=load_rule_book(settings.extra_rule_files),
+        rng=SystemRandomSource(),
+    )
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker: bool | None = None) -> FastAPI:
+    context = ctx or build_context(settings)
+    worker_on = settings.embedded_worker if run_worker is None else run_worker
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = None
+        if worker_on:
+            task = asyncio.create_task(run_due_events_forever(context, settings.worker_interval_seconds))
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            if ctx is None:
+                context.db.dispose()
+
+    app = FastAPI(
+        title="Jangter API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.ctx = context
+    app.state.settings = settings
+
+    for router in (identity_api, tendering_api, bidding_api, evaluation_api):
+        app.include_router(router)
+    for page_router in (
+        public.router,
+        account.router,
+        supplier.router,
+        agency.router,
+        operator.router,
+        demo.router,
+    ):
+        app.include_router(page_router)
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        with context.db.reading() as session:
+            session.connection()
+        return {"status": "ok"}
+
+    _install_error_handlers(app)
+    _install_request_log(app)
+    return app
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    lang = choose_lang(request)
+    title = translate("error.not_found" if status == 404 else "error.title", lang)
+    return render(request, "error.html", {"title": title, "detail": message, "status": status}, status=status)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def on_domain_error(request: Request, exc: DomainError) -> Response:
+        log.info("refused code=%s status=%s path=%s", exc.code, exc.status, request.url.path)
+        if _is_api(request):
+            return domain_problem(request, exc)
+        if exc.status == 401:
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return _error_page(request, exc.status, exc.message(choose_lang(request)))
+
+    @app.exception_handler(ValidationProblems)
+    async def on_problems(request: Request, exc: ValidationProblems) -> Response:
+        if _is_api(request):
+            return domain_problem(request, exc)
+        lang = choose_lang(request)
+        detail = "; ".join(p.message_en if lang == "en" else p.message_ko for p in exc.problems)
+        return _error_page(request, exc.status, detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request):
+            return validation_problem(request, exc)
+        return _error_page(request, 422, translate("error.title", choose_lang(request)))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request):
+            return http_problem(request, exc)
+        return _error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error path=%s", request.url.path)
+        if _is_api(request):
+            return JSONResponse(
+                {
+                    "type": "/problems/internal_error",
+                    "title": "Internal error",
+                    "status": 500,
+                    "code": "internal_error",
+                    "detail": "The server failed; nothing was saved.",
+                    "instance": request.url.path,
+                },
+                status_code=500,
+                media_type="application/problem+json",
+            )
+        return HTMLResponse(
+            "<h1>500</h1><p>서버 오류가 발생했습니다. 저장된 내용은 없습니다. "
+            "/ The server failed; nothing was saved.</p>",
+            status_code=500,
+        )
+
+
+def _install_request_log(app: FastAPI) -> None:
+    access = logging.getLogger("jangter.access")
+
+    @app.middleware("http")
+    async def log_requests(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        if access.isEnabledFor(logging.INFO):
+            actor = getattr(request.state, "actor", None)
+            access.info(
+                "%s %s %s %.1fms person=%s",
+                request.method,
+                request.url.path,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+                getattr(actor, "person_id", "-"),
+            )
+        return response

@@ -1,0 +1,1 @@
+"""Bidding: sealed bids, receipts and the bid's journey to the opening."""

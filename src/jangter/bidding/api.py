@@ -1,0 +1,39 @@
+"""REST routes for bids. The server's clock (the database's, at commit) decides whether a bid is in time."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from jangter.bidding import queries, service
+from jangter.bidding.schemas import BidIn, MyBidOut, ReceiptOut
+from jangter.kernel.ids import parse_notice_reference
+from jangter.web.http import ApiActor, Ctx, idempotency_claim
+
+router = APIRouter(prefix="/api/v1", tags=["bids"])
+
+
+@router.post(
+    "/notices/{reference}/bids",
+    status_code=201,
+    response_model=ReceiptOut,
+    summary="Submit a sealed bid; returns the receipt",
+    description="Send an `Idempotency-Key` header: a retry with the same key returns the same receipt.",
+)
+def submit_bid(
+    ctx: Ctx, actor: ApiActor, reference: str, body: BidIn, request: Request, response: Response
+) -> ReceiptOut:
+    number = parse_notice_reference(reference)[0]
+    claim = idempotency_claim(request, actor, f"POST /notices/{number}/bids", body.model_dump())
+    receipt = service.submit_bid(ctx, actor, service.SubmitBid(number, body.amount, tuple(body.picks)), claim)
+    response.headers["Location"] = f"/api/v1/receipts/{receipt.receipt_id}"
+    return ReceiptOut.of(receipt)
+
+
+@router.get("/receipts/{receipt_id}", response_model=ReceiptOut, summary="One of my firm's receipts")
+def get_receipt(ctx: Ctx, actor: ApiActor, receipt_id: str) -> ReceiptOut:
+    return ReceiptOut.of(service.get_receipt(ctx, actor, receipt_id))
+
+
+@router.get("/me/bids", response_model=list[MyBidOut], summary="My firm's bids (amounts after the opening)")
+def my_bids(ctx: Ctx, actor: ApiActor) -> list[MyBidOut]:
+    return [MyBidOut.of(b) for b in queries.my_bids(ctx, actor)]

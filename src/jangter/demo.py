@@ -1,0 +1,446 @@
+"""Demo data: three agencies, a dozen firms and notices in every state, made through the real use cases.
+
+The loader travels in time with its own clock, so past notices were genuinely published, bid on before their
+deadlines, opened and awarded under the rules, exactly as a user would have done it. Every demo account uses
+the password ``DEMO_PASSWORD``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from rich.progress import Progress
+from sqlalchemy import func, select
+
+from jangter.bidding.service import SubmitBid, submit_bid
+from jangter.evaluation.service import decide_award, open_bids
+from jangter.identity.domain.registration_number import brn_check_digit
+from jangter.identity.domain.roles import Actor, RegistrationStatus, Role
+from jangter.identity.orm import Organisation, Person
+from jangter.identity.service import (
+    FirmRegistration,
+    NewAgency,
+    NewPerson,
+    actor_of_person,
+    add_member,
+    bootstrap_operator,
+    create_agency,
+    register_firm,
+    review_firm,
+)
+from jangter.kernel.calendar import SEOUL, WorkingCalendar, seoul_date
+from jangter.kernel.clock import OffsetClock
+from jangter.kernel.context import AppContext
+from jangter.kernel.db import Database
+from jangter.kernel.procurement import Category, ContractMethod, Jurisdiction
+from jangter.kernel.randomness import SeededRandomSource
+from jangter.tendering import service as tendering
+from jangter.tendering.domain.terms import NoticeTerms
+from jangter.tendering.domain.timetable import Timetable
+
+log = logging.getLogger("jangter.demo")
+
+DEMO_PASSWORD = "jangter-demo-2026"  # noqa: S105 - published in the README for the demo
+
+
+@dataclass(frozen=True)
+class DemoFirm:
+    slug: str
+    name: str
+    first_nine: str
+    representative: str
+    region: str
+    address: str
+
+    @property
+    def business_number(self) -> str:
+        return self.first_nine + str(brn_check_digit(self.first_nine))
+
+
+FIRMS = [
+    DemoFirm("hanbit", "(주)한빛건설", "120815432", "김한빛", "11", "서울특별시 중구 세종대로 110"),
+    DemoFirm("daehan", "대한정보기술(주)", "214867201", "이대한", "11", "서울특별시 강남구 테헤란로 152"),
+    DemoFirm("saebyeol", "새별전기(주)", "305861127", "박새별", "30", "대전광역시 서구 둔산로 100"),
+    DemoFirm("pureun", "푸른환경산업", "410223318", "최푸른", "41", "경기도 양평군 양평읍 양근로 1"),
+    DemoFirm("mirae", "(주)미래소프트", "220879045", "정미래", "41", "경기도 성남시 분당구 판교역로 235"),
+    DemoFirm("donghae", "동해토건(주)", "227810334", "강동해", "51", "강원특별자치도 강릉시 경강로 2100"),
+    DemoFirm("garam", "가람기계", "314045566", "윤가람", "44", "충청남도 천안시 서북구 공단1로 50"),
+    DemoFirm("seouldata", "(주)서울데이터", "211886620", "한서울", "11", "서울특별시 마포구 월드컵북로 400"),
+    DemoFirm("namdo", "남도조경", "409129981", "오남도", "46", "전라남도 무안군 삼향읍 오룡길 1"),
+    DemoFirm("hangyeol", "한결사무기기", "128302457", "서한결", "41", "경기도 고양시 일산동구 중앙로 1275"),
+    DemoFirm("bareun", "(주)바른설비", "135817789", "임바른", "28", "인천광역시 남동구 정각로 29"),
+    DemoFirm("uri", "우리출판인쇄", "101903312", "문우리", "11", "서울특별시 종로구 종로 1"),
+]
+
+AGENCIES = [
+    ("mois", "행정안전부", "Ministry of the Interior and Safety", "1741000", Jurisdiction.NATIONAL, "36"),
+    ("seoul", "서울특별시", "Seoul Metropolitan Government", "6110000", Jurisdiction.LOCAL, "11"),
+    ("yp21", "경기도 양평군", "Yangpyeong County", "4183000", Jurisdiction.LOCAL, "41"),
+]
+
+
+def _deadline_on_or_after(calendar: WorkingCalendar, day: date, hour: int) -> datetime:
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return datetime(day.year, day.month, day.day, hour, tzinfo=SEOUL)
+
+
+def _latest_deadline_before(calendar: WorkingCalendar, instant: datetime) -> datetime:
+    local = instant.astimezone(SEOUL)
+    day, hour = local.date(), min(local.hour - 1, 17)
+    while True:
+        if calendar.is_working_day(day) and hour >= 10:
+            return datetime(day.year, day.month, day.day, hour, tzinfo=SEOUL)
+        day -= timedelta(days=1)
+        hour = 17
+
+
+class _Demo:
+    def __init__(self, ctx: AppContext) -> None:
+        self.clock = OffsetClock()
+        self.db = Database(ctx.db.url, self.clock, pool_size=2)
+        self.ctx = AppContext(
+            db=self.db, clock=self.clock, calendar=ctx.calendar, rules=ctx.rules, rng=SeededRandomSource(2026)
+        )
+        self.real_now = ctx.clock.now()
+        self.bid_rng = SeededRandomSource(11)
+        self.people: dict[str, Actor] = {}
+        self.firms: list[Actor] = []
+
+    def at(self, instant: datetime) -> None:
+        self.clock.set(instant)
+
+    def setup_organisations(self, advance: Callable[[], None]) -> None:
+        self.at(self.real_now - timedelta(days=120))
+        operator_id = bootstrap_operator(
+            self.ctx,
+            "조달청",
+            NewPerson("operator@pps.go.kr", "조달청 운영자", DEMO_PASSWORD, frozenset({Role.OPERATOR})),
+        )
+        operator = actor_of_person(self.ctx, operator_id)
+        advance()
+        for slug, name, name_en, code, jurisdiction, region in AGENCIES:
+            agency_id = create_agency(self.ctx, operator, NewAgency(name, name_en, code, jurisdiction, region))
+            for who, label, role in (
+                ("officer", "계약 담당", Role.PROCUREMENT_OFFICER),
+                ("official", "입찰집행관", Role.BID_OFFICIAL),
+            ):
+                person_id = add_member(
+                    self.ctx,
+                    operator,
+                    agency_id,
+                    NewPerson(f"{who}@{slug}.go.kr", f"{name} {label}", DEMO_PASSWORD, frozenset({role})),
+                )
+                self.people[f"{who}@{slug}"] = actor_of_person(self.ctx, person_id)
+            advance()
+        for firm in FIRMS:
+            firm_id = register_firm(
+                self.ctx,
+                FirmRegistration(
+                    name=firm.name,
+                    business_number=firm.business_number,
+                    corporate_number=None,
+                    representative=firm.representative,
+                    address=firm.address,
+                    region=firm.region,
+                    admin=NewPerson(
+                        f"bid@{firm.slug}.example",
+                        f"{firm.representative}",
+                        DEMO_PASSWORD,
+                        frozenset({Role.COMPANY_ADMIN, Role.BIDDER}),
+                    ),
+                ),
+            )
+            if firm.slug != "uri":  # one registration waits for the operator, to show the review page
+                review_firm(self.ctx, operator, firm_id, RegistrationStatus.APPROVED, None)
+            with self.db.reading() as session:
+                person_id = session.scalars(select(Person.id).where(Person.org_id == firm_id)).one()
+            self.firms.append(actor_of_person(self.ctx, person_id))
+            advance()
+
+    def notice(
+        self,
+        agency: str,
+        title: str,
+        category: Category,
+        base: int,
+        *,
+        published: datetime,
+        deadline: datetime,
+        description: str = "",
+        a_value: int = 0,
+        region: str = "00",
+        opening_delay: timedelta = timedelta(hours=1),
+        publish: bool = True,
+    ) -> str:
+        self.at(published - timedelta(minutes=30))
+        officer = self.people[f"officer@{agency}"]
+        terms = NoticeTerms(
+            title=title,
+            description=description,
+            category=category,
+            contract_method=ContractMethod.GENERAL_COMPETITIVE,
+            demand_agency_id=None,
+            region=region,
+            base_amount=base,
+            estimated_price=base * 10 // 11,
+            a_value=a_value,
+            reserve_range_pct=None,
+            award_floor_rate=None,
+            bid_start_at=published,
+            deadline_at=deadline,
+            opening_at=deadline + opening_delay,
+        )
+        number = tendering.create_draft(self.ctx, officer, terms)
+        if publish:
+            self.at(published)
+            tendering.publish(self.ctx, officer, number)
+        return number
+
+    def bids(
+        self,
+        number: str,
+        base: int,
+        firms: list[Actor],
+        start: datetime,
+        low: float = 0.86,
+        high: float = 0.97,
+    ) -> None:
+        for i, firm in enumerate(firms):
+            self.at(start + timedelta(hours=2 * i + 1, minutes=self.bid_rng.randbelow(50)))
+            permille = int(low * 1000) + self.bid_rng.randbelow(int((high - low) * 1000))
+            amount = base * permille // 1000 // 1000 * 1000 + self.bid_rng.randbelow(1000) * 10
+            first = 1 + self.bid_rng.randbelow(15)
+            second = 1 + (first + self.bid_rng.randbelow(14)) % 15
+            submit_bid(self.ctx, firm, SubmitBid(number, amount, (first, second)))
+
+    def open_and_award(self, number: str, agency: str, opening: datetime, award: bool) -> None:
+        self.at(opening + timedelta(minutes=5))
+        open_bids(self.ctx, self.people[f"official@{agency}"], number)
+        if award:
+            self.at(opening + timedelta(hours=2))
+            decide_award(self.ctx, self.people[f"official@{agency}"], number)
+
+
+def load_demo(ctx: AppContext, *, force: bool = False) -> bool:
+    """Fill an empty database with the demo. Returns ``False`` (and does nothing) if it has data already."""
+    with ctx.db.reading() as session:
+        if session.scalar(select(func.count()).select_from(Organisation)) and not force:
+            return False
+    demo = _Demo(ctx)
+    cal = ctx.calendar
+    now = demo.real_now
+    today = seoul_date(now)
+
+    def day(offset: int) -> date:
+        return today + timedelta(days=offset)
+
+    def morning(d: date) -> datetime:
+        return datetime(d.year, d.month, d.day, 9, tzinfo=SEOUL)
+
+    firms = demo.firms
+    with Progress() as progress:
+        task = progress.add_task("기관·업체·사람 / organisations and people", total=1 + len(AGENCIES) + len(FIRMS))
+        demo.setup_organisations(lambda: progress.advance(task))
+        approved = firms[:11]
+        steps = progress.add_task("공고·입찰·개찰 / notices, bids, openings", total=12)
+
+        # 1-2. Awarded long ago (works with A value; services).
+        for title, agency, category, base, a_value, offset, group in (
+            (
+                "정부세종청사 6동 냉난방기 교체 공사",
+                "mois",
+                Category.WORKS,
+                842_000_000,
+                31_500_000,
+                -60,
+                approved[:6],
+            ),
+            (
+                "2026년 서울시 공공자전거 정비 용역",
+                "seoul",
+                Category.SERVICES,
+                318_000_000,
+                0,
+                -45,
+                approved[3:9],
+            ),
+        ):
+            published = morning(day(offset))
+            deadline = _deadline_on_or_after(cal, day(offset + 9), 10)
+            number = demo.notice(
+                agency,
+                title,
+                category,
+                base,
+                published=published,
+                deadline=deadline,
+                a_value=a_value,
+                region="36" if agency == "mois" else "11",
+                description=f"{title}에 관한 입찰공고입니다. 세부 내용은 과업지시서를 참조하십시오.",
+            )
+            demo.bids(number, base, group, published)
+            demo.open_and_award(number, agency, deadline + timedelta(hours=1), award=True)
+            progress.advance(steps)
+
+        # 3. Opened, award still to be confirmed.
+        published = morning(day(-26))
+        deadline = _deadline_on_or_after(cal, day(-7), 14)
+        number = demo.notice(
+            "yp21",
+            "양평군 용문면 농어촌도로 포장 공사",
+            Category.WORKS,
+            1_264_000_000,
+            published=published,
+            deadline=deadline,
+            a_value=52_000_000,
+            region="41",
+        )
+        demo.bids(
+            number,
+            1_264_000_000,
+            [approved[0], approved[5], approved[3], approved[10], approved[8]],
+            published,
+            low=0.87,
+            high=0.93,
+        )
+        demo.open_and_award(number, "yp21", deadline + timedelta(hours=1), award=False)
+        progress.advance(steps)
+
+        # 4. Failed: a single bid (단독응찰), then re-announced and open again.
+        published = morning(day(-25))
+        deadline = _deadline_on_or_after(cal, day(-16), 11)
+        number = demo.notice(
+            "mois",
+            "재난안전통신망 단말기 유지보수 용역",
+            Category.SERVICES,
+            96_000_000,
+            published=published,
+            deadline=deadline,
+        )
+        demo.bids(number, 96_000_000, [approved[1]], published)
+        demo.open_and_award(number, "mois", deadline + timedelta(hours=1), award=False)
+        demo.at(max(deadline + timedelta(days=1), now - timedelta(days=1)))
+        reopened = _deadline_on_or_after(cal, seoul_date(demo.clock.now()) + timedelta(days=8), 15)
+        tendering.reannounce(
+            demo.ctx,
+            demo.people["officer@mois"],
+            number,
+            Timetable(demo.clock.now(), reopened, reopened + timedelta(hours=1)),
+        )
+        progress.advance(steps)
+
+        # 5. Failed: no bids at all.
+        published = morning(day(-20))
+        deadline = _deadline_on_or_after(cal, day(-11), 16)
+        number = demo.notice(
+            "seoul",
+            "서울시립도서관 전산장비 구매",
+            Category.GOODS,
+            57_200_000,
+            published=published,
+            deadline=deadline,
+            region="11",
+        )
+        demo.open_and_award(number, "seoul", deadline + timedelta(hours=1), award=False)
+        progress.advance(steps)
+
+        # 6. Closed: the deadline has passed, the bid official has not opened yet (open it yourself).
+        deadline = _latest_deadline_before(cal, now)
+        published = morning(seoul_date(deadline) - timedelta(days=9))
+        number = demo.notice(
+            "mois",
+            "청사 방호 및 시설관리 용역",
+            Category.SERVICES,
+            184_000_000,
+            published=published,
+            deadline=deadline,
+            opening_delay=timedelta(0),
+        )
+        demo.bids(number, 184_000_000, [approved[1], approved[4], approved[7]], published)
+        progress.advance(steps)
+
+        # 7-11. Open for bids, some with sealed bids already; one amended (차수 001).
+        for title, agency, category, base, days, hour, group, region in (
+            (
+                "2027년 행정안전부 정보시스템 통합유지보수 용역",
+                "mois",
+                Category.SERVICES,
+                1_480_000_000,
+                12,
+                10,
+                [approved[1], approved[4]],
+                "36",
+            ),
+            ("사무용 복합기 구매 (40대)", "mois", Category.GOODS, 148_500_000, 9, 11, [approved[9]], "00"),
+            ("서울특별시청 본관 LED 조명 교체 구매", "seoul", Category.GOODS, 86_900_000, 10, 14, [], "11"),
+            (
+                "양평군 상수도 관로 정비 공사",
+                "yp21",
+                Category.WORKS,
+                688_000_000,
+                11,
+                10,
+                [approved[0], approved[5]],
+                "41",
+            ),
+            ("서울 한강공원 수목 관리 용역", "seoul", Category.SERVICES, 74_800_000, 13, 15, [], "11"),
+        ):
+            published = now - timedelta(hours=6)
+            deadline = _deadline_on_or_after(cal, seoul_date(published) + timedelta(days=days), hour)
+            number = demo.notice(
+                agency,
+                title,
+                category,
+                base,
+                published=published,
+                deadline=deadline,
+                region=region,
+                a_value=base // 25 if category is Category.WORKS else 0,
+                description=f"{title}. 입찰참가자격: 나라장터 입찰참가자격 등록업체.",
+            )
+            demo.bids(number, base, group, published)
+            progress.advance(steps)
+        demo.at(now - timedelta(minutes=10))
+        tendering.amend(
+            demo.ctx,
+            demo.people["officer@seoul"],
+            number,
+            {"title": "서울 한강공원 수목 관리 및 병해충 방제 용역"},
+            "과업 범위 명칭 정정",
+        )
+
+        # 12. Cancelled, and a draft nobody else can see.
+        demo.at(now - timedelta(hours=2))
+        number = demo.notice(
+            "yp21",
+            "양평군청 주차장 확장 공사",
+            Category.WORKS,
+            233_000_000,
+            published=now - timedelta(hours=2),
+            deadline=_deadline_on_or_after(cal, day(10), 10),
+            region="41",
+            a_value=9_000_000,
+        )
+        demo.at(now - timedelta(hours=1))
+        tendering.cancel(demo.ctx, demo.people["officer@yp21"], number, "설계 변경으로 공고를 취소합니다.")
+        demo.notice(
+            "seoul",
+            "2027년 서울시 청사 청소 용역 (작성중)",
+            Category.SERVICES,
+            412_000_000,
+            published=now - timedelta(minutes=20),
+            deadline=_deadline_on_or_after(cal, day(15), 10),
+            region="11",
+            publish=False,
+        )
+        progress.advance(steps)
+
+    demo.at(now)
+    demo.clock.set_offset(ctx.clock.offset())
+    tendering.close_due_notices(demo.ctx)
+    demo.db.dispose()
+    return True

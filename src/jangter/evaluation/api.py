@@ -1,0 +1,48 @@
+"""REST routes for the opening and the award, and the public results."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from jangter.evaluation import queries, service
+from jangter.evaluation.schemas import OpeningResultOut
+from jangter.kernel.ids import parse_notice_reference
+from jangter.web.http import ApiActor, Ctx
+
+router = APIRouter(prefix="/api/v1", tags=["opening and award"])
+
+
+def _latest(ctx: Ctx, number: str) -> OpeningResultOut:
+    return OpeningResultOut.of(queries.opening_results(ctx, number)[0])
+
+
+@router.post(
+    "/notices/{reference}/open",
+    response_model=OpeningResultOut,
+    summary="Open the bids (bid official, at or after the opening time)",
+)
+def open_bids(ctx: Ctx, actor: ApiActor, reference: str) -> OpeningResultOut:
+    number = parse_notice_reference(reference)[0]
+    service.open_bids(ctx, actor, number)
+    return _latest(ctx, number)
+
+
+@router.post(
+    "/notices/{reference}/award",
+    response_model=OpeningResultOut,
+    summary="Confirm the first-ranked bid as the winner (낙찰자 결정)",
+)
+def award(ctx: Ctx, actor: ApiActor, reference: str) -> OpeningResultOut:
+    number = parse_notice_reference(reference)[0]
+    service.decide_award(ctx, actor, number)
+    return _latest(ctx, number)
+
+
+@router.get(
+    "/notices/{reference}/results",
+    response_model=list[OpeningResultOut],
+    summary="Opening results of every round, latest first (empty before the opening)",
+)
+def results(ctx: Ctx, reference: str) -> list[OpeningResultOut]:
+    number = parse_notice_reference(reference)[0]
+    return [OpeningResultOut.of(r) for r in queries.opening_results(ctx, number)]

@@ -1,0 +1,1 @@
+"""Pure award rules (koneps-rules §3): no database, no web."""

@@ -1,0 +1,53 @@
+"""Tables of the evaluation context: preliminary prices and the record of each opening."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jangter.kernel.db import Base, BigIntPK, UTCDateTime
+
+
+class PreliminaryPrice(Base):
+    """One of the 15 preliminary prices of a bidding round. Shown to nobody before the opening."""
+
+    __tablename__ = "preliminary_price"
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), primary_key=True)
+    round: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slot: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1..15
+    amount: Mapped[int] = mapped_column(BigInteger)
+    pick_count: Mapped[int | None] = mapped_column(Integer)  # filled at the opening
+    drawn: Mapped[bool | None] = mapped_column(Boolean)  # among the 4 averaged
+
+
+class Opening(Base):
+    """The opening of one bidding round (개찰) and, later, its award (낙찰자 결정)."""
+
+    __tablename__ = "opening"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"))
+    round: Mapped[int] = mapped_column(Integer)
+    notice_order: Mapped[int] = mapped_column(Integer)
+    rule_set_version: Mapped[str] = mapped_column(String(40))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    opened_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    bid_count: Mapped[int] = mapped_column(Integer)
+    valid_bid_count: Mapped[int] = mapped_column(Integer)
+    failure_reason: Mapped[str | None] = mapped_column(String(32))
+    reserve_price: Mapped[int | None] = mapped_column(BigInteger)
+    floor_rate: Mapped[Decimal | None] = mapped_column(Numeric(7, 3))
+    floor_rate_rule: Mapped[str | None] = mapped_column(String(300))
+    floor_price: Mapped[int | None] = mapped_column(BigInteger)
+    a_value: Mapped[int] = mapped_column(BigInteger, default=0)
+    tie_break_seed: Mapped[str | None] = mapped_column(String(64))
+    reserve_tie_broken: Mapped[bool] = mapped_column(Boolean, default=False)
+    winner_bid_id: Mapped[int | None] = mapped_column(ForeignKey("bid.id"))
+    awarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    awarded_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+    __table_args__ = (UniqueConstraint("notice_id", "round"),)

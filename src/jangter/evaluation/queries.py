@@ -1,0 +1,154 @@
+"""Reading opening results: public once a round is opened (names, prices, picks, ranks, the draw's inputs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from jangter.bidding.domain.bid import BidStatus
+from jangter.bidding.orm import Bid
+from jangter.evaluation.domain.ranking import FailureReason, Standing
+from jangter.evaluation.orm import Opening, PreliminaryPrice
+from jangter.identity.orm import Organisation
+from jangter.kernel.context import AppContext
+from jangter.kernel.errors import NotFound
+from jangter.tendering.orm import Notice
+
+
+@dataclass(frozen=True)
+class PriceRow:
+    slot: int
+    amount: int
+    pick_count: int
+    drawn: bool
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    rank: int | None
+    firm_id: int
+    firm_name: str
+    business_number: str
+    representative: str
+    amount: int | None
+    rate: Decimal | None
+    pick_1: int | None
+    pick_2: int | None
+    received_at: datetime
+    status: BidStatus
+    standing: Standing | None
+    invalid_reason: str | None
+    content_hash: str
+    winner: bool
+
+
+@dataclass(frozen=True)
+class OpeningResult:
+    round: int
+    notice_order: int
+    rule_set_version: str
+    opened_at: datetime
+    bid_count: int
+    valid_bid_count: int
+    failure_reason: FailureReason | None
+    reserve_price: int | None
+    floor_rate: Decimal | None
+    floor_rate_rule: str | None
+    floor_price: int | None
+    a_value: int
+    seed: str | None
+    reserve_tie_broken: bool
+    prices: tuple[PriceRow, ...]
+    bids: tuple[ResultRow, ...]
+    awarded_at: datetime | None
+
+    @property
+    def winner(self) -> ResultRow | None:
+        return next((b for b in self.bids if b.winner), None)
+
+
+def _order_key(row: ResultRow) -> tuple[int, int, int]:
+    standing_order = {Standing.ELIGIBLE: 0, Standing.BELOW_FLOOR: 1, Standing.ABOVE_RESERVE: 2, None: 3}
+    amount = row.amount or 0
+    secondary = -amount if row.standing is Standing.BELOW_FLOOR else amount
+    return (standing_order[row.standing], row.rank or 0, secondary)
+
+
+def opening_results(ctx: AppContext, number: str) -> list[OpeningResult]:
+    """Every opened round of a notice, latest first. Nothing is returned for a round not yet opened."""
+    with ctx.db.reading() as session:
+        notice = session.scalars(select(Notice).where(Notice.number == number)).one_or_none()
+        if notice is None or notice.status == "draft":
+            raise NotFound("공고", "Notice", code="notice_not_found")
+        results = []
+        for opening in session.scalars(
+            select(Opening).where(Opening.notice_id == notice.id).order_by(Opening.round.desc())
+        ):
+            revealed = opening.reserve_price is not None
+            prices = (
+                tuple(
+                    PriceRow(p.slot, p.amount, p.pick_count or 0, bool(p.drawn))
+                    for p in session.scalars(
+                        select(PreliminaryPrice)
+                        .where(PreliminaryPrice.notice_id == notice.id, PreliminaryPrice.round == opening.round)
+                        .order_by(PreliminaryPrice.slot)
+                    )
+                )
+                if revealed
+                else ()
+            )
+            rows = session.execute(
+                select(Bid, Organisation)
+                .join(Organisation, Organisation.id == Bid.firm_id)
+                .where(Bid.notice_id == notice.id, Bid.round == opening.round)
+            ).all()
+            bids = tuple(
+                sorted(
+                    (
+                        ResultRow(
+                            rank=b.rank,
+                            firm_id=o.id,
+                            firm_name=o.name,
+                            business_number=o.business_number or "",
+                            representative=o.representative or "",
+                            amount=b.amount if b.status == BidStatus.VALID.value else None,
+                            rate=b.rate,
+                            pick_1=b.pick_1,
+                            pick_2=b.pick_2,
+                            received_at=b.received_at,
+                            status=BidStatus(b.status),
+                            standing=Standing(b.standing) if b.standing else None,
+                            invalid_reason=b.invalid_reason,
+                            content_hash=b.content_hash,
+                            winner=opening.winner_bid_id == b.id and opening.awarded_at is not None,
+                        )
+                        for b, o in rows
+                    ),
+                    key=_order_key,
+                )
+            )
+            results.append(
+                OpeningResult(
+                    round=opening.round,
+                    notice_order=opening.notice_order,
+                    rule_set_version=opening.rule_set_version,
+                    opened_at=opening.opened_at,
+                    bid_count=opening.bid_count,
+                    valid_bid_count=opening.valid_bid_count,
+                    failure_reason=FailureReason(opening.failure_reason) if opening.failure_reason else None,
+                    reserve_price=opening.reserve_price,
+                    floor_rate=opening.floor_rate,
+                    floor_rate_rule=opening.floor_rate_rule,
+                    floor_price=opening.floor_price,
+                    a_value=opening.a_value,
+                    seed=opening.tie_break_seed,
+                    reserve_tie_broken=opening.reserve_tie_broken,
+                    prices=prices,
+                    bids=bids,
+                    awarded_at=opening.awarded_at,
+                )
+            )
+        return results

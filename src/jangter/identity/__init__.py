@@ -1,0 +1,1 @@
+"""Identity: organisations (agencies and supplier firms), people, roles, sign-in and sessions."""

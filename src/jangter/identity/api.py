@@ -1,0 +1,123 @@
+"""REST routes for sign-in, firm registration and review, agencies and members."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.security import OAuth2PasswordRequestForm
+
+from jangter.identity import service
+from jangter.identity.domain.roles import OrgKind, RegistrationStatus, Role, require_role
+from jangter.identity.schemas import AgencyIn, FirmRegistrationIn, MemberIn, MeOut, OrgOut, ReviewIn, TokenOut
+from jangter.kernel.errors import NotFound
+from jangter.web.http import ApiActor, Ctx, get_settings
+
+router = APIRouter(prefix="/api/v1", tags=["identity"])
+
+
+@router.post("/auth/token", response_model=TokenOut, summary="Sign in with e-mail and password; get a bearer token")
+def token(ctx: Ctx, request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
+    hours = get_settings(request).api_token_hours
+    issued = service.sign_in(
+        ctx, form.username, form.password, kind=service.SessionKind.API, lifetime=timedelta(hours=hours)
+    )
+    return TokenOut(access_token=issued.token, expires_at=issued.expires_at)
+
+
+@router.post("/auth/logout", status_code=204, summary="Revoke the bearer token")
+def logout(ctx: Ctx, actor: ApiActor, request: Request) -> Response:
+    require_role(actor, *Role)
+    token = request.headers["authorization"].partition(" ")[2].strip()
+    service.sign_out(ctx, token)
+    return Response(status_code=204)
+
+
+@router.get("/me", response_model=MeOut, summary="Who the token belongs to")
+def me(actor: ApiActor) -> MeOut:
+    return MeOut.of(require_role(actor, *Role))
+
+
+@router.post("/firms", status_code=201, response_model=OrgOut, summary="Apply to register a supplier firm")
+def register_firm(ctx: Ctx, body: FirmRegistrationIn, response: Response) -> OrgOut:
+    firm_id = service.register_firm(
+        ctx,
+        service.FirmRegistration(
+            name=body.name,
+            business_number=body.business_number,
+            corporate_number=body.corporate_number,
+            representative=body.representative,
+            address=body.address,
+            region=body.region,
+            admin=service.NewPerson(
+                email=body.admin.email,
+                name=body.admin.name,
+                password=body.admin.password,
+                roles=frozenset({Role.COMPANY_ADMIN, Role.BIDDER}),
+            ),
+        ),
+    )
+    response.headers["Location"] = f"/api/v1/firms/{firm_id}"
+    return OrgOut.of(service.get_org(ctx, firm_id))
+
+
+@router.get("/firms", response_model=list[OrgOut], summary="Firms by registration status (operator)")
+def list_firms(ctx: Ctx, actor: ApiActor, status: RegistrationStatus | None = None) -> list[OrgOut]:
+    require_role(actor, Role.OPERATOR)
+    return [OrgOut.of(o) for o in service.list_orgs(ctx, OrgKind.SUPPLIER, status)]
+
+
+@router.get("/firms/{firm_id}", response_model=OrgOut, summary="One firm")
+def get_firm(ctx: Ctx, actor: ApiActor, firm_id: int) -> OrgOut:
+    org = service.get_org(ctx, firm_id)
+    visible = org.registration_status is RegistrationStatus.APPROVED or (
+        actor is not None and (actor.has(Role.OPERATOR) or actor.org_id == firm_id)
+    )
+    if org.kind is not OrgKind.SUPPLIER or not visible:
+        raise NotFound("업체", "Firm")
+    return OrgOut.of(org)
+
+
+@router.post("/firms/{firm_id}/review", response_model=OrgOut, summary="Approve, hold or reject (operator)")
+def review_firm(ctx: Ctx, actor: ApiActor, firm_id: int, body: ReviewIn) -> OrgOut:
+    service.review_firm(ctx, actor, firm_id, body.decision, body.reason)
+    return OrgOut.of(service.get_org(ctx, firm_id))
+
+
+@router.get("/agencies", response_model=list[OrgOut], summary="Agencies")
+def list_agencies(ctx: Ctx) -> list[OrgOut]:
+    return [OrgOut.of(o) for o in service.list_orgs(ctx, OrgKind.AGENCY)]
+
+
+@router.post("/agencies", status_code=201, response_model=OrgOut, summary="Onboard an agency (operator)")
+def create_agency(ctx: Ctx, actor: ApiActor, body: AgencyIn) -> OrgOut:
+    agency_id = service.create_agency(
+        ctx,
+        actor,
+        service.NewAgency(
+            name=body.name,
+            name_en=body.name_en,
+            agency_code=body.agency_code,
+            jurisdiction=body.jurisdiction,
+            region=body.region,
+            business_number=body.business_number,
+        ),
+    )
+    return OrgOut.of(service.get_org(ctx, agency_id))
+
+
+@router.post(
+    "/organisations/{org_id}/members",
+    status_code=201,
+    response_model=MeOut,
+    summary="Add a person (company administrator for the firm; operator for agencies)",
+)
+def add_member(ctx: Ctx, actor: ApiActor, org_id: int, body: MemberIn) -> MeOut:
+    person_id = service.add_member(
+        ctx,
+        actor,
+        org_id,
+        service.NewPerson(email=body.email, name=body.name, password=body.password, roles=frozenset(body.roles)),
+    )
+    return MeOut.of(service.actor_of_person(ctx, person_id))

@@ -1,0 +1,1 @@
+"""Pure identity rules: registration numbers, roles and who may act for whom."""

@@ -1,0 +1,100 @@
+"""Roles and organisation kinds, and the one place that says who may act for which organisation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from jangter.kernel.errors import DomainError, Forbidden
+
+
+class OrgKind(StrEnum):
+    AGENCY = "agency"  # 수요기관 · 공고기관
+    SUPPLIER = "supplier"  # 조달업체
+    OPERATOR = "operator"  # 조달청 (the platform's operator)
+
+
+class Role(StrEnum):
+    PROCUREMENT_OFFICER = "procurement_officer"  # 계약관 · 공고 담당자
+    BID_OFFICIAL = "bid_official"  # 입찰집행관
+    COMPANY_ADMIN = "company_admin"  # 업체 관리자
+    BIDDER = "bidder"  # 입찰 담당자
+    OPERATOR = "operator"  # 운영자
+
+
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.PROCUREMENT_OFFICER: ("공고 담당자", "Procurement officer"),
+    Role.BID_OFFICIAL: ("입찰집행관", "Bid official"),
+    Role.COMPANY_ADMIN: ("업체 관리자", "Company administrator"),
+    Role.BIDDER: ("입찰 담당자", "Bidder"),
+    Role.OPERATOR: ("운영자", "Operator"),
+}
+
+#: Which roles a person of each kind of organisation may hold.
+ROLES_BY_KIND: dict[OrgKind, frozenset[Role]] = {
+    OrgKind.AGENCY: frozenset({Role.PROCUREMENT_OFFICER, Role.BID_OFFICIAL}),
+    OrgKind.SUPPLIER: frozenset({Role.COMPANY_ADMIN, Role.BIDDER}),
+    OrgKind.OPERATOR: frozenset({Role.OPERATOR}),
+}
+
+
+class RegistrationStatus(StrEnum):
+    """Supplier registration review (koneps-rules §1.2): 대기 / 승인 / 보류 / 반려."""
+
+    WAITING = "waiting"
+    APPROVED = "approved"
+    ON_HOLD = "on_hold"
+    REJECTED = "rejected"
+
+
+REGISTRATION_LABELS: dict[RegistrationStatus, tuple[str, str]] = {
+    RegistrationStatus.WAITING: ("대기", "Waiting"),
+    RegistrationStatus.APPROVED: ("승인", "Approved"),
+    RegistrationStatus.ON_HOLD: ("보류", "On hold"),
+    RegistrationStatus.REJECTED: ("반려", "Rejected"),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind a request, as the use cases see them."""
+
+    person_id: int
+    name: str
+    org_id: int
+    org_kind: OrgKind
+    org_name: str
+    org_status: RegistrationStatus
+    roles: frozenset[Role]
+    org_business_number: str | None = None
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+
+def require_role(actor: Actor | None, *roles: Role, org_id: int | None = None) -> Actor:
+    """The actor holds one of ``roles`` (and belongs to ``org_id`` when given), or the request is refused."""
+    if actor is None:
+        raise DomainError("login_required", "로그인이 필요합니다.", "Please sign in first.", status=401)
+    if not any(actor.has(role) for role in roles):
+        raise Forbidden(
+            "role_required",
+            "이 작업에 필요한 역할이 없습니다: " + ", ".join(ROLE_LABELS[r][0] for r in roles),
+            "This needs one of these roles: " + ", ".join(ROLE_LABELS[r][1] for r in roles),
+        )
+    if org_id is not None and actor.org_id != org_id:
+        raise Forbidden(
+            "other_organisation",
+            "다른 기관의 공고입니다.",
+            "This belongs to another organisation.",
+        )
+    return actor
+
+
+def require_approved_supplier(actor: Actor) -> None:
+    if actor.org_kind is not OrgKind.SUPPLIER or actor.org_status is not RegistrationStatus.APPROVED:
+        raise Forbidden(
+            "firm_not_approved",
+            "입찰참가자격 등록이 승인된 업체만 입찰할 수 있습니다.",
+            "Only firms whose registration has been approved may bid.",
+        )

@@ -1,0 +1,527 @@
+"""Identity use cases: sign-in, sessions and tokens, firm registration and its review, onboarding people."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from jangter.identity.domain.registration_number import normalise_brn, normalise_corporate_number
+from jangter.identity.domain.roles import (
+    ROLES_BY_KIND,
+    Actor,
+    OrgKind,
+    RegistrationStatus,
+    Role,
+    require_role,
+)
+from jangter.identity.orm import LoginSession, Organisation, Person, PersonRole
+from jangter.identity.passwords import DUMMY_HASH, check_policy, hash_password, verify_password
+from jangter.kernel import audit
+from jangter.kernel.audit import AuditActor
+from jangter.kernel.context import AppContext
+from jangter.kernel.errors import Conflict, DomainError, NotFound
+from jangter.kernel.procurement import REGIONS, Jurisdiction
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+class SessionKind:
+    BROWSER = "browser"
+    API = "api"
+
+
+def audit_actor(actor: Actor | None) -> AuditActor:
+    if actor is None:
+        return audit.SYSTEM
+    return AuditActor(actor.person_id, f"{actor.name} ({actor.org_name})")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def _actor_of(person: Person) -> Actor:
+    org = person.organisation
+    return Actor(
+        person_id=person.id,
+        name=person.name,
+        org_id=org.id,
+        org_kind=OrgKind(org.kind),
+        org_name=org.name,
+        org_status=RegistrationStatus(org.registration_status),
+        roles=frozenset(Role(r.role) for r in person.roles),
+        org_business_number=org.business_number,
+    )
+
+
+def _normal_email(email: str) -> str:
+    return email.strip().lower()
+
+
+# --- sign-in and sessions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedSession:
+    token: str
+    expires_at: datetime
+    actor: Actor
+
+
+def _bad_credentials() -> DomainError:
+    return DomainError(
+        "invalid_credentials",
+        "이메일 또는 비밀번호가 맞지 않습니다.",
+        "The e-mail or password is not correct.",
+        field="password",
+        status=401,
+    )
+
+
+def sign_in(ctx: AppContext, email: str, password: str, *, kind: str, lifetime: timedelta) -> IssuedSession:
+    """Check the password and open a session. Five failures lock the account for 15 minutes."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        person = uow.session.scalars(select(Person).where(Person.email == _normal_email(email))).one_or_none()
+        if person is None:
+            verify_password(DUMMY_HASH, password)
+            raise _bad_credentials()
+        if person.locked_until is not None and person.locked_until > now:
+            raise DomainError(
+                "account_locked",
+                "로그인 실패가 반복되어 계정이 잠시 잠겼습니다. 15분 후에 다시 시도하십시오.",
+                "Too many failed sign-ins: the account is locked for 15 minutes.",
+                status=429,
+            )
+        if not person.active or not verify_password(person.password_hash, password):
+            person.failed_logins += 1
+            if person.failed_logins >= MAX_FAILED_LOGINS:
+                person.locked_until = now + LOCKOUT
+                person.failed_logins = 0
+                audit.record(
+                    uow.session,
+                    at=now,
+                    actor=AuditActor(person.id, person.name),
+                    action="person.lock",
+                    entity_type="person",
+                    entity_id=str(person.id),
+                    reason="repeated failed sign-in",
+                )
+            uow.commit()
+            raise _bad_credentials()
+        person.failed_logins = 0
+        person.locked_until = None
+        token = secrets.token_urlsafe(32)
+        uow.session.add(
+            LoginSession(
+                token_hash=_token_hash(token),
+                person_id=person.id,
+                kind=kind,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + lifetime,
+            )
+        )
+        actor = _actor_of(person)
+        uow.commit()
+    return IssuedSession(token=token, expires_at=now + lifetime, actor=actor)
+
+
+def resolve_session(ctx: AppContext, token: str, *, idle: timedelta | None) -> Actor | None:
+    """The actor behind a session token, or ``None`` if it is unknown, expired, idle too long or revoked."""
+    now = ctx.clock.now()
+    token_hash = _token_hash(token)
+    with ctx.db.reading() as session:
+        row = session.execute(
+            select(LoginSession, Person)
+            .join(Person, Person.id == LoginSession.person_id)
+            .where(LoginSession.token_hash == token_hash)
+        ).one_or_none()
+        if row is None:
+            return None
+        login, person = row
+        if login.revoked_at is not None or login.expires_at <= now or not person.active:
+            return None
+        if idle is not None and login.last_seen_at + idle <= now:
+            return None
+        actor = _actor_of(person)
+        stale = now - login.last_seen_at > timedelta(minutes=1)
+    if stale:
+        with ctx.uow() as uow:
+            uow.session.execute(
+                update(LoginSession).where(LoginSession.token_hash == token_hash).values(last_seen_at=now)
+            )
+            uow.commit()
+    return actor
+
+
+def sign_out(ctx: AppContext, token: str) -> None:
+    with ctx.uow() as uow:
+        uow.session.execute(
+            update(LoginSession)
+            .where(LoginSession.token_hash == _token_hash(token), LoginSession.revoked_at.is_(None))
+            .values(revoked_at=ctx.clock.now())
+        )
+        uow.commit()
+
+
+# --- organisations and people ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    email: str
+    name: str
+    password: str
+    roles: frozenset[Role]
+
+
+def _add_person(session: Session, org: Organisation, new: NewPerson, now: datetime) -> Person:
+    email = _normal_email(new.email)
+    if "@" not in email or len(email) > 254:
+        raise DomainError(
+            "email_invalid",
+            "이메일 주소가 올바르지 않습니다.",
+            "The e-mail address is not valid.",
+            field="email",
+        )
+    if not new.name.strip():
+        raise DomainError("name_required", "이름을 입력하십시오.", "Please enter a name.", field="name")
+    allowed = ROLES_BY_KIND[OrgKind(org.kind)]
+    if not new.roles or not new.roles <= allowed:
+        raise DomainError(
+            "roles_invalid",
+            "이 기관에 줄 수 없는 역할입니다.",
+            "These roles cannot be given in this organisation.",
+            field="roles",
+        )
+    check_policy(new.password, email=email)
+    if session.scalar(select(func.count()).select_from(Person).where(Person.email == email)):
+        raise Conflict(
+            "email_taken",
+            "이미 등록된 이메일입니다.",
+            "This e-mail address is already registered.",
+            field="email",
+        )
+    person = Person(
+        org_id=org.id,
+        email=email,
+        name=new.name.strip(),
+        password_hash=hash_password(new.password),
+        active=True,
+        failed_logins=0,
+        created_at=now,
+    )
+    person.roles = [PersonRole(role=role.value) for role in sorted(new.roles)]
+    session.add(person)
+    session.flush()
+    return person
+
+
+@dataclass(frozen=True)
+class FirmRegistration:
+    name: str
+    business_number: str
+    corporate_number: str | None
+    representative: str
+    address: str
+    region: str
+    admin: NewPerson
+
+
+def register_firm(ctx: AppContext, reg: FirmRegistration) -> int:
+    """A firm applies for registration (입찰참가자격 등록신청); it waits for the operator's review."""
+    now = ctx.clock.now()
+    brn = normalise_brn(reg.business_number)
+    corporate = normalise_corporate_number(reg.corporate_number) if reg.corporate_number else None
+    for field, value in (
+        ("name", reg.name),
+        ("representative", reg.representative),
+        ("address", reg.address),
+    ):
+        if not value.strip():
+            raise DomainError("field_required", "필수 입력 항목입니다.", "This field is required.", field=field)
+    if reg.region not in REGIONS:
+        raise DomainError("region_invalid", "지역을 선택하십시오.", "Please choose a region.", field="region")
+    with ctx.uow() as uow:
+        if uow.session.scalar(
+            select(func.count()).select_from(Organisation).where(Organisation.business_number == brn)
+        ):
+            raise Conflict(
+                "business_number_taken",
+                "이미 등록된 사업자등록번호입니다.",
+                "A firm with this business registration number is already registered.",
+                field="business_number",
+            )
+        org = Organisation(
+            kind=OrgKind.SUPPLIER.value,
+            name=reg.name.strip(),
+            business_number=brn,
+            corporate_number=corporate,
+            representative=reg.representative.strip(),
+            address=reg.address.strip(),
+            region=reg.region,
+            registration_status=RegistrationStatus.WAITING.value,
+            created_at=now,
+            updated_at=now,
+        )
+        uow.session.add(org)
+        try:
+            uow.session.flush()
+        except IntegrityError:
+            raise Conflict(
+                "business_number_taken",
+                "이미 등록된 사업자등록번호입니다.",
+                "A firm with this business registration number is already registered.",
+                field="business_number",
+            ) from None
+        admin = _add_person(uow.session, org, reg.admin, now)
+        audit.record(
+            uow.session,
+            at=now,
+            actor=AuditActor(admin.id, admin.name),
+            action="firm.register",
+            entity_type="organisation",
+            entity_id=str(org.id),
+            after={"name": org.name, "business_number": brn, "registration_status": org.registration_status},
+        )
+        uow.commit()
+        return org.id
+
+
+_REVIEW: dict[RegistrationStatus, frozenset[RegistrationStatus]] = {
+    RegistrationStatus.WAITING: frozenset(
+        {RegistrationStatus.APPROVED, RegistrationStatus.ON_HOLD, RegistrationStatus.REJECTED}
+    ),
+    RegistrationStatus.ON_HOLD: frozenset({RegistrationStatus.APPROVED, RegistrationStatus.REJECTED}),
+    RegistrationStatus.APPROVED: frozenset(),
+    RegistrationStatus.REJECTED: frozenset(),
+}
+
+
+def review_firm(
+    ctx: AppContext, actor: Actor | None, firm_id: int, decision: RegistrationStatus, reason: str | None
+) -> None:
+    """The operator approves, holds or rejects a registration; hold and reject need a reason."""
+    operator = require_role(actor, Role.OPERATOR)
+    now = ctx.clock.now()
+    if decision is not RegistrationStatus.APPROVED and not (reason and reason.strip()):
+        raise DomainError(
+            "reason_required",
+            "보류 또는 반려 사유를 입력하십시오.",
+            "Please give the reason for holding or rejecting.",
+            field="reason",
+        )
+    with ctx.uow() as uow:
+        org = uow.session.get(Organisation, firm_id, with_for_update=True)
+        if org is None or org.kind != OrgKind.SUPPLIER.value:
+            raise NotFound("업체", "Firm")
+        current = RegistrationStatus(org.registration_status)
+        if decision not in _REVIEW[current]:
+            raise Conflict(
+                "registration_review_not_allowed",
+                "이 등록 상태에서는 그 결정을 할 수 없습니다.",
+                "That decision is not possible in the registration's current state.",
+            )
+        org.registration_status = decision.value
+        org.status_reason = reason.strip() if reason else None
+        org.updated_at = now
+        audit.record(
+            uow.session,
+            at=now,
+            actor=audit_actor(operator),
+            action="firm.review",
+            entity_type="organisation",
+            entity_id=str(org.id),
+            before={"registration_status": current.value},
+            after={"registration_status": decision.value},
+            reason=org.status_reason,
+        )
+        uow.commit()
+
+
+@dataclass(frozen=True)
+class NewAgency:
+    name: str
+    name_en: str | None
+    agency_code: str
+    jurisdiction: Jurisdiction
+    region: str
+    business_number: str | None = None
+
+
+def create_agency(ctx: AppContext, actor: Actor | None, new: NewAgency) -> int:
+    """Agencies are onboarded by the operator (they do not self-register)."""
+    operator = require_role(actor, Role.OPERATOR)
+    return _create_org(ctx, audit_actor(operator), OrgKind.AGENCY, new)
+
+
+def _create_org(ctx: AppContext, who: AuditActor, kind: OrgKind, new: NewAgency) -> int:
+    now = ctx.clock.now()
+    brn = normalise_brn(new.business_number) if new.business_number else None
+    if not new.name.strip():
+        raise DomainError("field_required", "필수 입력 항목입니다.", "This field is required.", field="name")
+    if new.region not in REGIONS:
+        raise DomainError("region_invalid", "지역을 선택하십시오.", "Please choose a region.", field="region")
+    with ctx.uow() as uow:
+        org = Organisation(
+            kind=kind.value,
+            name=new.name.strip(),
+            name_en=new.name_en,
+            agency_code=new.agency_code,
+            jurisdiction=new.jurisdiction.value,
+            business_number=brn,
+            region=new.region,
+            registration_status=RegistrationStatus.APPROVED.value,
+            created_at=now,
+            updated_at=now,
+        )
+        uow.session.add(org)
+        try:
+            uow.session.flush()
+        except IntegrityError:
+            raise Conflict(
+                "agency_exists",
+                "같은 기관코드 또는 사업자등록번호의 기관이 이미 있습니다.",
+                "An organisation with this code or business number already exists.",
+                field="agency_code",
+            ) from None
+        audit.record(
+            uow.session,
+            at=now,
+            actor=who,
+            action=f"{kind.value}.create",
+            entity_type="organisation",
+            entity_id=str(org.id),
+            after={"name": org.name, "agency_code": org.agency_code},
+        )
+        uow.commit()
+        return org.id
+
+
+def bootstrap_operator(ctx: AppContext, org_name: str, person: NewPerson) -> int:
+    """Create the operator organisation and its first operator (``jangter admin create-operator``)."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        org = uow.session.scalars(select(Organisation).where(Organisation.kind == OrgKind.OPERATOR.value)).first()
+        if org is None:
+            org = Organisation(
+                kind=OrgKind.OPERATOR.value,
+                name=org_name,
+                agency_code="1230000",
+                jurisdiction=Jurisdiction.NATIONAL.value,
+                region="30",
+                registration_status=RegistrationStatus.APPROVED.value,
+                created_at=now,
+                updated_at=now,
+            )
+            uow.session.add(org)
+            uow.session.flush()
+        added = _add_person(uow.session, org, person, now)
+        audit.record(
+            uow.session,
+            at=now,
+            actor=audit.SYSTEM,
+            action="person.create",
+            entity_type="person",
+            entity_id=str(added.id),
+            after={"email": added.email, "roles": sorted(person.roles)},
+        )
+        uow.commit()
+        return added.id
+
+
+def add_member(ctx: AppContext, actor: Actor | None, org_id: int, new: NewPerson) -> int:
+    """A company administrator adds members to the firm; the operator adds people to agencies."""
+    if actor is not None and actor.has(Role.OPERATOR):
+        who = actor
+    else:
+        who = require_role(actor, Role.COMPANY_ADMIN, org_id=org_id)
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        org = uow.session.get(Organisation, org_id)
+        if org is None:
+            raise NotFound("기관", "Organisation")
+        person = _add_person(uow.session, org, new, now)
+        audit.record(
+            uow.session,
+            at=now,
+            actor=audit_actor(who),
+            action="person.create",
+            entity_type="person",
+            entity_id=str(person.id),
+            after={"email": person.email, "org_id": org_id, "roles": sorted(r.value for r in new.roles)},
+        )
+        uow.commit()
+        return person.id
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrgView:
+    id: int
+    kind: OrgKind
+    name: str
+    name_en: str | None
+    agency_code: str | None
+    jurisdiction: Jurisdiction | None
+    business_number: str | None
+    corporate_number: str | None
+    representative: str | None
+    address: str | None
+    region: str | None
+    registration_status: RegistrationStatus
+    status_reason: str | None
+    created_at: datetime
+
+
+def _org_view(org: Organisation) -> OrgView:
+    return OrgView(
+        id=org.id,
+        kind=OrgKind(org.kind),
+        name=org.name,
+        name_en=org.name_en,
+        agency_code=org.agency_code,
+        jurisdiction=Jurisdiction(org.jurisdiction) if org.jurisdiction else None,
+        business_number=org.business_number,
+        corporate_number=org.corporate_number,
+        representative=org.representative,
+        address=org.address,
+        region=org.region,
+        registration_status=RegistrationStatus(org.registration_status),
+        status_reason=org.status_reason,
+        created_at=org.created_at,
+    )
+
+
+def get_org(ctx: AppContext, org_id: int) -> OrgView:
+    with ctx.db.reading() as session:
+        org = session.get(Organisation, org_id)
+        if org is None:
+            raise NotFound("기관", "Organisation")
+        return _org_view(org)
+
+
+def list_orgs(ctx: AppContext, kind: OrgKind, status: RegistrationStatus | None = None) -> list[OrgView]:
+    with ctx.db.reading() as session:
+        query = select(Organisation).where(Organisation.kind == kind.value)
+        if status is not None:
+            query = query.where(Organisation.registration_status == status.value)
+        return [_org_view(o) for o in session.scalars(query.order_by(Organisation.name))]
+
+
+def actor_of_person(ctx: AppContext, person_id: int) -> Actor:
+    with ctx.db.reading() as session:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise NotFound("사용자", "Person")
+        return _actor_of(person)

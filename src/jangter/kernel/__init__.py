@@ -1,0 +1,1 @@
+"""Shared kernel: money, time, calendar, identifiers, errors, storage and audit."""

@@ -1,0 +1,278 @@
+"""Read rule sets from TOML files.
+
+A file may ``extends`` another version and override only what changed (tables merge key by key, arrays
+replace). Every value is checked; a bad file is refused with the file, the key and the reason.
+Decimals are written as strings in the files (``"87.745"``) so that no value passes through a float.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from jangter.kernel.money import Rounding
+from jangter.kernel.procurement import Category, Jurisdiction
+from jangter.rules.domain import (
+    AnnouncementRules,
+    AwardRules,
+    ClosingRules,
+    FloorTier,
+    GapCounting,
+    PeriodTier,
+    ReservePriceRules,
+    RuleBook,
+    RuleSet,
+    TieBreak,
+)
+
+E = TypeVar("E", Rounding, GapCounting, TieBreak, Category, Jurisdiction)
+
+
+class RuleSetError(ValueError):
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        super().__init__(f"{source}: {key}: {problem}")
+        self.source = source
+        self.key = key
+        self.problem = problem
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+class _Reader:
+    def __init__(self, source: str, data: Mapping[str, Any]) -> None:
+        self.source = source
+        self.data = data
+
+    def _get(self, path: str) -> Any:
+        node: Any = self.data
+        for part in path.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                raise RuleSetError(self.source, path, "missing")
+            node = node[part]
+        return node
+
+    def text(self, path: str) -> str:
+        value = self._get(path)
+        if not isinstance(value, str) or not value.strip():
+            raise RuleSetError(self.source, path, "must be a non-empty string")
+        return value
+
+    def integer(self, path: str, low: int, high: int, value: Any = None) -> int:
+        value = self._get(path) if value is None else value
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise RuleSetError(self.source, path, f"must be a whole number from {low} to {high}")
+        return value
+
+    def decimal(self, path: str, low: Decimal, high: Decimal, value: Any = None) -> Decimal:
+        value = self._get(path) if value is None else value
+        if not isinstance(value, str):
+            raise RuleSetError(self.source, path, 'must be a decimal written as a string, e.g. "2.5"')
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise RuleSetError(self.source, path, f"not a decimal: {value!r}") from None
+        if not low <= number <= high:
+            raise RuleSetError(self.source, path, f"must be from {low} to {high}")
+        return number
+
+    def boolean(self, path: str) -> bool:
+        value = self._get(path)
+        if not isinstance(value, bool):
+            raise RuleSetError(self.source, path, "must be true or false")
+        return value
+
+    def day(self, path: str) -> date:
+        value = self._get(path)
+        if not isinstance(value, date):
+            raise RuleSetError(self.source, path, "must be a date (YYYY-MM-DD)")
+        return value
+
+    def choice(self, path: str, enum: type[E], value: Any = None) -> E:
+        value = self._get(path) if value is None else value
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(member.value for member in enum)
+            raise RuleSetError(self.source, path, f"must be one of: {allowed}") from None
+
+    def table_list(self, path: str) -> list[Mapping[str, Any]]:
+        value = self._get(path)
+        if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+            raise RuleSetError(self.source, path, "must be a list of tables")
+        return value
+
+
+def _amount_tiers_in_order(source: str, path: str, belows: list[int | None]) -> None:
+    bounded = [b for b in belows if b is not None]
+    if bounded != sorted(bounded) or len(set(bounded)) != len(bounded):
+        raise RuleSetError(source, path, "tiers must be in increasing order of 'below'")
+    if belows.count(None) > 1 or (None in belows and belows[-1] is not None):
+        raise RuleSetError(source, path, "only the last tier may omit 'below'")
+
+
+def _period_tiers(r: _Reader) -> tuple[PeriodTier, ...]:
+    tiers = []
+    for i, row in enumerate(r.table_list("announcement.works_tiers")):
+        path = f"announcement.works_tiers[{i}]"
+        below = row.get("below")
+        if below is not None:
+            below = r.integer(f"{path}.below", 1, 10**15, below)
+        tiers.append(PeriodTier(below=below, days=r.integer(f"{path}.days", 1, 120, row.get("days"))))
+    _amount_tiers_in_order(r.source, "announcement.works_tiers", [t.below for t in tiers])
+    return tuple(tiers)
+
+
+def _floor_tiers(r: _Reader) -> tuple[FloorTier, ...]:
+    tiers = []
+    for i, row in enumerate(r.table_list("award.floor_tiers")):
+        path = f"award.floor_tiers[{i}]"
+        below = row.get("below")
+        if below is not None:
+            below = r.integer(f"{path}.below", 1, 10**15, below)
+        source = row.get("source")
+        if not isinstance(source, str) or not source:
+            raise RuleSetError(r.source, f"{path}.source", "every floor tier must cite its source")
+        tier = FloorTier(
+            category=r.choice(f"{path}.category", Category, row.get("category")),
+            below=below,
+            pivot=r.decimal(f"{path}.pivot", Decimal(50), Decimal(100), row.get("pivot")),
+            slope=r.decimal(f"{path}.slope", Decimal("0.01"), Decimal(100), row.get("slope")),
+            price_points=r.decimal(f"{path}.price_points", Decimal(1), Decimal(100), row.get("price_points")),
+            other_points=r.decimal(f"{path}.other_points", Decimal(0), Decimal(100), row.get("other_points")),
+            pass_mark=r.decimal(f"{path}.pass_mark", Decimal(1), Decimal(100), row.get("pass_mark")),
+            source=source,
+        )
+        if tier.pass_mark > tier.price_points + tier.other_points:
+            raise RuleSetError(r.source, path, "pass_mark is above the maximum score")
+        tiers.append(tier)
+    for category in Category:
+        _amount_tiers_in_order(
+            r.source, f"award.floor_tiers ({category})", [t.below for t in tiers if t.category is category]
+        )
+    return tuple(tiers)
+
+
+def _build(source: str, data: Mapping[str, Any]) -> RuleSet:
+    r = _Reader(source, data)
+    rounding_table = r._get("reserve_price.preliminary_rounding")
+    if not isinstance(rounding_table, Mapping):
+        raise RuleSetError(source, "reserve_price.preliminary_rounding", "must be a table")
+    preliminary_rounding = {
+        category: r.choice(
+            f"reserve_price.preliminary_rounding.{category.value}",
+            Rounding,
+            rounding_table.get(category.value),
+        )
+        for category in Category
+    }
+    closing = ClosingRules(
+        on_the_hour=r.boolean("closing.on_the_hour"),
+        earliest_hour=r.integer("closing.earliest_hour", 0, 23),
+        latest_hour=r.integer("closing.latest_hour", 0, 23),
+        working_days_only=r.boolean("closing.working_days_only"),
+        max_closings_per_hour=r.integer("closing.max_closings_per_hour", 1, 10**7)
+        if "max_closings_per_hour" in r._get("closing")
+        else None,
+    )
+    if closing.earliest_hour > closing.latest_hour:
+        raise RuleSetError(source, "closing", "earliest_hour is after latest_hour")
+    reserve = ReservePriceRules(
+        slots=r.integer("reserve_price.slots", 2, 100),
+        picks_per_bid=r.integer("reserve_price.picks_per_bid", 1, 10),
+        drawn=r.integer("reserve_price.drawn", 1, 100),
+        range_pct=r.decimal("reserve_price.range_pct", Decimal("0.1"), Decimal(10)),
+        preliminary_rounding=preliminary_rounding,
+        reserve_rounding=r.choice("reserve_price.reserve_rounding", Rounding),
+        tie_break=r.choice("reserve_price.tie_break", TieBreak),
+    )
+    if not reserve.picks_per_bid <= reserve.slots or not reserve.drawn <= reserve.slots:
+        raise RuleSetError(source, "reserve_price", "picks_per_bid and drawn must not exceed slots")
+    sources = r._get("sources")
+    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) for s in sources):
+        raise RuleSetError(source, "sources", "must be a non-empty list of citations")
+    return RuleSet(
+        version=r.text("version"),
+        track=r.choice("track", Jurisdiction),
+        effective_from=r.day("effective_from"),
+        title_ko=r.text("title_ko"),
+        title_en=r.text("title_en"),
+        sources=tuple(sources),
+        announcement=AnnouncementRules(
+            general_days=r.integer("announcement.general_days", 1, 120),
+            works_tiers=_period_tiers(r),
+            reannouncement_days=r.integer("announcement.reannouncement_days", 1, 120),
+            gap_counting=r.choice("announcement.gap_counting", GapCounting),
+        ),
+        closing=closing,
+        reserve_price=reserve,
+        award=AwardRules(
+            min_valid_bids=r.integer("award.min_valid_bids", 1, 100),
+            floor_price_rounding=r.choice("award.floor_price_rounding", Rounding),
+            floor_tiers=_floor_tiers(r),
+        ),
+    )
+
+
+def parse_rule_sets(documents: Iterable[tuple[str, str]]) -> list[RuleSet]:
+    """Parse ``(source name, TOML text)`` pairs, resolving ``extends`` among them."""
+    raw: dict[str, tuple[str, dict[str, Any]]] = {}
+    for source, text in documents:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise RuleSetError(source, "-", f"not valid TOML: {exc}") from None
+        version = data.get("version")
+        if not isinstance(version, str):
+            raise RuleSetError(source, "version", "missing")
+        if version in raw:
+            raise RuleSetError(source, "version", f"{version} is defined twice")
+        raw[version] = (source, data)
+
+    resolved: dict[str, dict[str, Any]] = {}
+
+    def resolve(version: str, chain: tuple[str, ...]) -> dict[str, Any]:
+        if version in resolved:
+            return resolved[version]
+        source, data = raw[version]
+        parent = data.get("extends")
+        if parent is None:
+            merged = data
+        else:
+            if parent not in raw:
+                raise RuleSetError(source, "extends", f"unknown version {parent}")
+            if parent in chain:
+                raise RuleSetError(source, "extends", "circular 'extends'")
+            own = {k: v for k, v in data.items() if k != "extends"}
+            merged = _merge(resolve(parent, (*chain, version)), own)
+        resolved[version] = merged
+        return merged
+
+    return [_build(raw[v][0], resolve(v, (v,))) for v in raw]
+
+
+def builtin_documents() -> list[tuple[str, str]]:
+    folder = resources.files("jangter.rules").joinpath("data")
+    return sorted(
+        (f"rules/data/{entry.name}", entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    )
+
+
+def load_rule_book(extra_files: Iterable[Path] = ()) -> RuleBook:
+    documents = builtin_documents()
+    documents += [(str(path), path.read_text(encoding="utf-8")) for path in extra_files]
+    return RuleBook(parse_rule_sets(documents))

@@ -1,0 +1,16 @@
+"""Every table of every context, gathered for Alembic and for tests."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+import jangter.bidding.orm
+import jangter.evaluation.orm
+import jangter.identity.orm
+import jangter.kernel.audit
+import jangter.kernel.counters
+import jangter.kernel.idempotency
+import jangter.tendering.orm  # noqa: F401 - imported for their tables
+from jangter.kernel.db import Base
+
+metadata: MetaData = Base.metadata

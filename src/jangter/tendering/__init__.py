@@ -1,0 +1,1 @@
+"""Tendering: bid notices, amendments, cancellations, re-announcements and the timetable rules."""

@@ -1,0 +1,1 @@
+"""Pure rules and states of bid notices (no database, no web)."""

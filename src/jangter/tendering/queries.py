@@ -1,0 +1,307 @@
+"""Reading notices: the public list with filters and cursor pagination, and one notice in full."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from jangter.bidding.orm import Bid
+from jangter.evaluation.domain.award_floor import award_floor_rate
+from jangter.identity.domain.roles import Actor, OrgKind
+from jangter.identity.orm import Organisation
+from jangter.kernel.context import AppContext
+from jangter.kernel.errors import DomainError, NotFound
+from jangter.kernel.ids import display_number
+from jangter.kernel.procurement import Category, ContractMethod
+from jangter.rules.domain import Ruled, RuleSet
+from jangter.tendering.domain.notice import NoticeKind, NoticeStatus
+from jangter.tendering.domain.timetable import minimum_announcement_days
+from jangter.tendering.orm import Notice, NoticeRevision
+
+PAGE_MAX = 100
+
+T = TypeVar("T")
+
+
+def effective_status(status: NoticeStatus, deadline_at: datetime, now: datetime) -> NoticeStatus:
+    """A published notice past its deadline is closed, even before the worker has recorded it."""
+    if status is NoticeStatus.PUBLISHED and deadline_at <= now:
+        return NoticeStatus.CLOSED
+    return status
+
+
+@dataclass(frozen=True)
+class NoticeSummary:
+    number: str
+    order: int
+    kind: NoticeKind
+    title: str
+    category: Category
+    status: NoticeStatus
+    agency_id: int
+    agency_name: str
+    region: str
+    base_amount: int
+    bid_start_at: datetime
+    deadline_at: datetime
+    opening_at: datetime
+    published_at: datetime | None
+    updated_at: datetime
+
+    @property
+    def display_number(self) -> str:
+        return display_number(self.number, self.order)
+
+
+@dataclass(frozen=True)
+class Revision:
+    order: int
+    kind: NoticeKind
+    reason: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class NoticeDetail(NoticeSummary):
+    description: str
+    contract_method: ContractMethod
+    demand_agency_id: int
+    demand_agency_name: str
+    estimated_price: int
+    a_value: int
+    round: int
+    reserve_range_pct: Decimal | None  # as stated in the notice (None: the rule set's)
+    award_floor_rate: Decimal | None  # as stated in the notice (None: derived)
+    rule_set_version: str | None
+    rule_set_title: tuple[str, str] | None
+    effective_reserve_range: Ruled[Decimal] | None
+    effective_floor_rate: Ruled[Decimal] | None
+    minimum_period: Ruled[int] | None
+    first_published_at: datetime | None
+    closed_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+    revisions: tuple[Revision, ...]
+    bid_count: int | None  # shown to the notice's own agency only
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class NoticeFilter:
+    status: NoticeStatus | None = None
+    category: Category | None = None
+    agency_id: int | None = None
+    region: str | None = None
+    query: str | None = None
+
+
+def _cursor(sort_value: datetime, row_id: int) -> str:
+    raw = json.dumps([sort_value.isoformat(), row_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        when, row_id = json.loads(raw)
+        return datetime.fromisoformat(when), int(row_id)
+    except (ValueError, TypeError) as exc:
+        raise DomainError(
+            "cursor_invalid",
+            "페이지 위치(cursor)가 올바르지 않습니다.",
+            "The page cursor is not valid.",
+            field="cursor",
+            status=400,
+        ) from exc
+
+
+def _summary_query() -> Select[Notice, str]:
+    return select(Notice, Organisation.name).join(Organisation, Organisation.id == Notice.agency_id)
+
+
+def _summary(notice: Notice, agency_name: str, now: datetime) -> NoticeSummary:
+    return NoticeSummary(
+        number=notice.number,
+        order=notice.order,
+        kind=NoticeKind(notice.kind),
+        title=notice.title,
+        category=Category(notice.category),
+        status=effective_status(NoticeStatus(notice.status), notice.deadline_at, now),
+        agency_id=notice.agency_id,
+        agency_name=agency_name,
+        region=notice.region,
+        base_amount=notice.base_amount,
+        bid_start_at=notice.bid_start_at,
+        deadline_at=notice.deadline_at,
+        opening_at=notice.opening_at,
+        published_at=notice.published_at,
+        updated_at=notice.updated_at,
+    )
+
+
+def list_public(
+    ctx: AppContext, flt: NoticeFilter, *, cursor: str | None = None, limit: int = 20
+) -> Page[NoticeSummary]:
+    """Published notices, newest announcement first."""
+    now = ctx.clock.now()
+    limit = max(1, min(limit, PAGE_MAX))
+    query = _summary_query().where(Notice.status != NoticeStatus.DRAFT.value)
+    query = _filtered(query, flt, now)
+    if cursor:
+        when, row_id = _read_cursor(cursor)
+        query = query.where(or_(Notice.published_at < when, and_(Notice.published_at == when, Notice.id < row_id)))
+    query = query.order_by(Notice.published_at.desc(), Notice.id.desc()).limit(limit + 1)
+    with ctx.db.reading() as session:
+        rows = session.execute(query).all()
+    items = [_summary(n, name, now) for n, name in rows[:limit]]
+    last = rows[limit - 1][0] if len(rows) > limit else None
+    return Page(items, _cursor(last.published_at, last.id) if last and last.published_at else None)
+
+
+def list_for_agency(
+    ctx: AppContext, actor: Actor, *, cursor: str | None = None, limit: int = 50
+) -> Page[NoticeSummary]:
+    """An agency's own notices, drafts included, most recently changed first."""
+    now = ctx.clock.now()
+    limit = max(1, min(limit, PAGE_MAX))
+    query = _summary_query().where(Notice.agency_id == actor.org_id)
+    if cursor:
+        when, row_id = _read_cursor(cursor)
+        query = query.where(or_(Notice.updated_at < when, and_(Notice.updated_at == when, Notice.id < row_id)))
+    query = query.order_by(Notice.updated_at.desc(), Notice.id.desc()).limit(limit + 1)
+    with ctx.db.reading() as session:
+        rows = session.execute(query).all()
+    items = [_summary(n, name, now) for n, name in rows[:limit]]
+    last = rows[limit - 1][0] if len(rows) > limit else None
+    return Page(items, _cursor(last.updated_at, last.id) if last else None)
+
+
+def _filtered(query: Select[Notice, str], flt: NoticeFilter, now: datetime) -> Select[Notice, str]:
+    if flt.status is NoticeStatus.PUBLISHED:
+        query = query.where(Notice.status == NoticeStatus.PUBLISHED.value, Notice.deadline_at > now)
+    elif flt.status is NoticeStatus.CLOSED:
+        query = query.where(
+            or_(
+                Notice.status == NoticeStatus.CLOSED.value,
+                and_(Notice.status == NoticeStatus.PUBLISHED.value, Notice.deadline_at <= now),
+            )
+        )
+    elif flt.status is not None:
+        query = query.where(Notice.status == flt.status.value)
+    if flt.category is not None:
+        query = query.where(Notice.category == flt.category.value)
+    if flt.agency_id is not None:
+        query = query.where(Notice.agency_id == flt.agency_id)
+    if flt.region:
+        query = query.where(Notice.region == flt.region)
+    if flt.query and flt.query.strip():
+        term = flt.query.strip()
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                Notice.title.ilike(pattern, escape="\\"),
+                Notice.number == term.upper().split("-")[0],
+                Organisation.name.ilike(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+def _rules(ctx: AppContext, version: str | None) -> RuleSet | None:
+    return ctx.rules.version(version) if version else None
+
+
+def get_notice(ctx: AppContext, number: str, viewer: Actor | None) -> NoticeDetail:
+    """One notice. Drafts are seen only by their own agency; the bid count only by the agency."""
+    now = ctx.clock.now()
+    demand = aliased(Organisation)
+    with ctx.db.reading() as session:
+        row = session.execute(
+            _summary_query()
+            .add_columns(demand.name)
+            .join(demand, demand.id == Notice.demand_agency_id)
+            .where(Notice.number == number)
+        ).one_or_none()
+        own = row is not None and viewer is not None and viewer.org_id == row[0].agency_id
+        if row is None or (row[0].status == NoticeStatus.DRAFT.value and not own):
+            raise NotFound("공고", "Notice", code="notice_not_found")
+        notice, agency_name, demand_name = row
+        revisions = tuple(
+            Revision(r.order, NoticeKind(r.kind), r.reason, r.created_at)
+            for r in session.scalars(
+                select(NoticeRevision).where(NoticeRevision.notice_id == notice.id).order_by(NoticeRevision.order)
+            )
+        )
+        bid_count = _bid_count(session, notice) if own and viewer and viewer.org_kind is OrgKind.AGENCY else None
+    rules = _rules(ctx, notice.rule_set_version)
+    category = Category(notice.category)
+    return NoticeDetail(
+        **vars(_summary(notice, agency_name, now)),
+        description=notice.description,
+        contract_method=ContractMethod(notice.contract_method),
+        demand_agency_id=notice.demand_agency_id,
+        demand_agency_name=demand_name,
+        estimated_price=notice.estimated_price,
+        a_value=notice.a_value,
+        round=notice.round,
+        reserve_range_pct=notice.reserve_range_pct,
+        award_floor_rate=notice.award_floor_rate,
+        rule_set_version=notice.rule_set_version,
+        rule_set_title=(rules.title_ko, rules.title_en) if rules else None,
+        effective_reserve_range=_reserve_range(rules, notice),
+        effective_floor_rate=_floor_rate(rules, notice, category),
+        minimum_period=minimum_announcement_days(
+            rules, category, notice.estimated_price, reannouncement=notice.round > 1
+        )
+        if rules
+        else None,
+        first_published_at=notice.first_published_at,
+        closed_at=notice.closed_at,
+        cancelled_at=notice.cancelled_at,
+        cancel_reason=notice.cancel_reason,
+        revisions=revisions,
+        bid_count=bid_count,
+    )
+
+
+def _bid_count(session: Session, notice: Notice) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(Bid).where(Bid.notice_id == notice.id, Bid.round == notice.round)
+        )
+        or 0
+    )
+
+
+def _reserve_range(rules: RuleSet | None, notice: Notice) -> Ruled[Decimal] | None:
+    if notice.reserve_range_pct is not None:
+        return Ruled(
+            notice.reserve_range_pct,
+            "notice.reserve_range_pct",
+            rules.version if rules else "-",
+            "stated in the notice",
+        )
+    if rules is None:
+        return None
+    return Ruled(rules.reserve_price.range_pct, "reserve_price.range_pct", rules.version, "koneps-rules §3.2")
+
+
+def _floor_rate(rules: RuleSet | None, notice: Notice, category: Category) -> Ruled[Decimal] | None:
+    if rules is None:
+        return None
+    try:
+        return award_floor_rate(rules, category, notice.estimated_price, notice.award_floor_rate)
+    except DomainError:
+        return None

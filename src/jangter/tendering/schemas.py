@@ -1,0 +1,182 @@
+"""API shapes of notices (request and response)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from jangter.kernel.procurement import Category, ContractMethod
+from jangter.rules.domain import Ruled
+from jangter.tendering.domain.notice import NoticeKind, NoticeStatus
+from jangter.tendering.domain.terms import NoticeTerms
+from jangter.tendering.queries import NoticeDetail, NoticeSummary
+
+T = TypeVar("T")
+
+Won = Field(strict=True, gt=0, le=10**15, description="Whole won, greater than zero")
+
+
+class NoticeIn(BaseModel):
+    """A draft notice, as the procurement officer writes it. Times carry their UTC offset (e.g. +09:00)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=300, examples=["청사 냉난방기 교체 공사"])
+    description: str = Field(default="", max_length=20_000)
+    category: Category
+    contract_method: ContractMethod = ContractMethod.GENERAL_COMPETITIVE
+    demand_agency_id: int | None = Field(default=None, description="수요기관; null: the issuing agency")
+    region: str = Field(examples=["11"], description="Region code (00 nationwide, 11 Seoul, …)")
+    base_amount: int = Won
+    estimated_price: int = Won
+    a_value: int = Field(default=0, strict=True, ge=0, description="A값 for works (mandatory costs)")
+    reserve_range_pct: Decimal | None = Field(default=None, description="±% of the base; null: the rule set's")
+    award_floor_rate: Decimal | None = Field(default=None, description="%; null: derived from the rule set")
+    bid_start_at: AwareDatetime
+    deadline_at: AwareDatetime
+    opening_at: AwareDatetime
+
+    def to_terms(self) -> NoticeTerms:
+        return NoticeTerms(**self.model_dump())
+
+
+class NoticeAmendIn(BaseModel):
+    """정정공고: only these fields may change; the reason is required."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000)
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    description: str | None = Field(default=None, max_length=20_000)
+    region: str | None = None
+    demand_agency_id: int | None = None
+    bid_start_at: AwareDatetime | None = None
+    deadline_at: AwareDatetime | None = None
+    opening_at: AwareDatetime | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude={"reason"}, exclude_none=True)
+
+
+class ReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class TimetableIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    bid_start_at: AwareDatetime
+    deadline_at: AwareDatetime
+    opening_at: AwareDatetime
+
+
+class RuledOut(BaseModel):
+    value: Decimal | int
+    rule: str
+    version: str
+    source: str
+
+    @classmethod
+    def of(cls, ruled: Ruled[Any] | None) -> RuledOut | None:
+        if ruled is None:
+            return None
+        return cls(value=ruled.value, rule=ruled.rule, version=ruled.version, source=ruled.source)
+
+
+class OrgRef(BaseModel):
+    id: int
+    name: str
+
+
+class NoticeSummaryOut(BaseModel):
+    number: str
+    order: int
+    display_number: str
+    kind: NoticeKind
+    status: NoticeStatus
+    title: str
+    category: Category
+    agency: OrgRef
+    region: str
+    base_amount: int
+    bid_start_at: AwareDatetime
+    deadline_at: AwareDatetime
+    opening_at: AwareDatetime
+    published_at: AwareDatetime | None
+
+    @classmethod
+    def of(cls, n: NoticeSummary) -> NoticeSummaryOut:
+        return cls(
+            number=n.number,
+            order=n.order,
+            display_number=n.display_number,
+            kind=n.kind,
+            status=n.status,
+            title=n.title,
+            category=n.category,
+            agency=OrgRef(id=n.agency_id, name=n.agency_name),
+            region=n.region,
+            base_amount=n.base_amount,
+            bid_start_at=n.bid_start_at,
+            deadline_at=n.deadline_at,
+            opening_at=n.opening_at,
+            published_at=n.published_at,
+        )
+
+
+class RevisionOut(BaseModel):
+    order: int
+    kind: NoticeKind
+    reason: str | None
+    created_at: AwareDatetime
+
+
+class NoticeOut(NoticeSummaryOut):
+    description: str
+    contract_method: ContractMethod
+    demand_agency: OrgRef
+    estimated_price: int
+    a_value: int
+    round: int
+    reserve_range_pct: RuledOut | None = Field(description="The range in force and the rule that set it")
+    award_floor_rate: RuledOut | None = Field(description="The floor rate in force and the rule that set it")
+    minimum_announcement_days: RuledOut | None
+    rule_set_version: str | None
+    first_published_at: AwareDatetime | None
+    closed_at: AwareDatetime | None
+    cancelled_at: AwareDatetime | None
+    cancel_reason: str | None
+    revisions: list[RevisionOut]
+    bid_count: int | None = Field(description="Bids received in this round; shown to the issuing agency only")
+
+    @classmethod
+    def of_detail(cls, n: NoticeDetail) -> NoticeOut:
+        summary = NoticeSummaryOut.of(n).model_dump()
+        return cls(
+            **summary,
+            description=n.description,
+            contract_method=n.contract_method,
+            demand_agency=OrgRef(id=n.demand_agency_id, name=n.demand_agency_name),
+            estimated_price=n.estimated_price,
+            a_value=n.a_value,
+            round=n.round,
+            reserve_range_pct=RuledOut.of(n.effective_reserve_range),
+            award_floor_rate=RuledOut.of(n.effective_floor_rate),
+            minimum_announcement_days=RuledOut.of(n.minimum_period),
+            rule_set_version=n.rule_set_version,
+            first_published_at=n.first_published_at,
+            closed_at=n.closed_at,
+            cancelled_at=n.cancelled_at,
+            cancel_reason=n.cancel_reason,
+            revisions=[
+                RevisionOut(order=r.order, kind=r.kind, reason=r.reason, created_at=r.created_at) for r in n.revisions
+            ],
+            bid_count=n.bid_count,
+        )
+
+
+class PageOut(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")

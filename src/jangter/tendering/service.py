@@ -1,0 +1,493 @@
+"""Tendering use cases, one transaction each: draft, publish, amend, cancel, close, re-announce."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jangter.evaluation.domain.award_floor import award_floor_rate
+from jangter.evaluation.domain.preliminary_prices import generate_preliminary_prices
+from jangter.evaluation.orm import PreliminaryPrice
+from jangter.identity.domain.roles import Actor, OrgKind, Role, require_role
+from jangter.identity.orm import Organisation
+from jangter.identity.service import audit_actor
+from jangter.kernel import audit, counters, idempotency
+from jangter.kernel.calendar import seoul_date
+from jangter.kernel.context import AppContext
+from jangter.kernel.errors import DomainError, NotFound
+from jangter.kernel.idempotency import IdempotencyClaim
+from jangter.kernel.ids import Stage, make_number
+from jangter.kernel.procurement import Category, ContractMethod, Jurisdiction
+from jangter.rules.domain import RuleSet
+from jangter.tendering import slots
+from jangter.tendering.domain.notice import NoticeAction, NoticeKind, NoticeStatus, transition
+from jangter.tendering.domain.terms import NoticeTerms, check_terms
+from jangter.tendering.domain.timetable import (
+    Timetable,
+    check_announcement_period,
+    check_closing_time,
+    check_sequence,
+    hourly_cap_error,
+)
+from jangter.tendering.orm import Notice, NoticeRevision
+
+#: Fields an amendment (정정공고) may change. Changing the amounts, the category or the reserve-price terms
+#: needs a new notice (koneps-rules §2.4: "cancelling the notice and re-announcing").
+AMENDABLE = (
+    "title",
+    "description",
+    "region",
+    "demand_agency_id",
+    "bid_start_at",
+    "deadline_at",
+    "opening_at",
+)
+
+
+def terms_of(notice: Notice) -> NoticeTerms:
+    return NoticeTerms(
+        title=notice.title,
+        description=notice.description,
+        category=Category(notice.category),
+        contract_method=ContractMethod(notice.contract_method),
+        demand_agency_id=notice.demand_agency_id,
+        region=notice.region,
+        base_amount=notice.base_amount,
+        estimated_price=notice.estimated_price,
+        a_value=notice.a_value,
+        reserve_range_pct=notice.reserve_range_pct,
+        award_floor_rate=notice.award_floor_rate,
+        bid_start_at=notice.bid_start_at,
+        deadline_at=notice.deadline_at,
+        opening_at=notice.opening_at,
+    )
+
+
+def _apply_terms(notice: Notice, terms: NoticeTerms) -> None:
+    notice.title = terms.title.strip()
+    notice.description = terms.description
+    notice.category = terms.category.value
+    notice.contract_method = terms.contract_method.value
+    notice.demand_agency_id = terms.demand_agency_id or notice.agency_id
+    notice.region = terms.region
+    notice.base_amount = terms.base_amount
+    notice.estimated_price = terms.estimated_price
+    notice.a_value = terms.a_value
+    notice.reserve_range_pct = terms.reserve_range_pct
+    notice.award_floor_rate = terms.award_floor_rate
+    notice.bid_start_at = terms.bid_start_at
+    notice.deadline_at = terms.deadline_at
+    notice.opening_at = terms.opening_at
+
+
+def load_notice(session: Session, number: str, *, for_update: bool = False) -> Notice:
+    query = select(Notice).where(Notice.number == number)
+    if for_update:
+        query = query.with_for_update()
+    notice = session.scalars(query).one_or_none()
+    if notice is None:
+        raise NotFound("공고", "Notice", code="notice_not_found")
+    return notice
+
+
+def _agency(session: Session, org_id: int) -> Organisation:
+    org = session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound("기관", "Agency")
+    return org
+
+
+def _check_demand_agency(session: Session, terms: NoticeTerms) -> None:
+    if terms.demand_agency_id is None:
+        return
+    org = session.get(Organisation, terms.demand_agency_id)
+    if org is None or org.kind != OrgKind.AGENCY.value:
+        raise DomainError(
+            "demand_agency_invalid",
+            "수요기관을 목록에서 선택하십시오.",
+            "Choose the demand agency from the list.",
+            field="demand_agency_id",
+        )
+
+
+def rules_for(ctx: AppContext, notice: Notice, agency: Organisation) -> RuleSet:
+    if notice.rule_set_version:
+        return ctx.rules.version(notice.rule_set_version)
+    return ctx.rules.in_force(Jurisdiction(agency.jurisdiction or "national"), seoul_date(ctx.clock.now()))
+
+
+def _snapshot(notice: Notice) -> dict[str, Any]:
+    return {k: audit._plain(v) for k, v in asdict(terms_of(notice)).items()} | {
+        "status": notice.status,
+        "order": notice.order,
+        "round": notice.round,
+        "rule_set_version": notice.rule_set_version,
+    }
+
+
+def _revision(session: Session, notice: Notice, actor: Actor, reason: str | None, now: datetime) -> None:
+    session.add(
+        NoticeRevision(
+            notice_id=notice.id,
+            order=notice.order,
+            kind=notice.kind,
+            reason=reason,
+            snapshot=_snapshot(notice),
+            created_at=now,
+            created_by=actor.person_id,
+        )
+    )
+
+
+def _officer_of(actor: Actor | None, notice: Notice) -> Actor:
+    return require_role(actor, Role.PROCUREMENT_OFFICER, org_id=notice.agency_id)
+
+
+def _require_reason(reason: str | None) -> str:
+    if not reason or not reason.strip():
+        raise DomainError("reason_required", "사유를 입력하십시오.", "Please give the reason.", field="reason")
+    return reason.strip()
+
+
+# --- drafts -------------------------------------------------------------------------------------------
+
+
+def create_draft(
+    ctx: AppContext, actor: Actor | None, terms: NoticeTerms, claim: IdempotencyClaim | None = None
+) -> str:
+    officer = require_role(actor, Role.PROCUREMENT_OFFICER)
+    check_terms(terms)
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        if claim is not None and (earlier := idempotency.find(uow.session, claim)) is not None:
+            return earlier.resource_id
+        _check_demand_agency(uow.session, terms)
+        year = seoul_date(now).year
+        number = make_number(Stage.BID, year, counters.next_value(uow.session, f"notice:{year}"))
+        notice = Notice(
+            number=number,
+            order=0,
+            kind=NoticeKind.REGISTRATION.value,
+            round=1,
+            status=NoticeStatus.DRAFT.value,
+            agency_id=officer.org_id,
+            created_by=officer.person_id,
+            created_at=now,
+            updated_at=now,
+        )
+        _apply_terms(notice, terms)
+        uow.session.add(notice)
+        uow.session.flush()
+        audit.record(
+            uow.session,
+            at=now,
+            actor=audit_actor(officer),
+            action="notice.create",
+            entity_type="notice",
+            entity_id=number,
+            after=_snapshot(notice),
+        )
+        if claim is not None:
+            idempotency.remember(uow.session, claim, resource_type="notice", resource_id=number, at=now)
+        uow.commit()
+        return number
+
+
+def edit_draft(ctx: AppContext, actor: Actor | None, number: str, terms: NoticeTerms) -> None:
+    check_terms(terms)
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        notice = load_notice(uow.session, number, for_update=True)
+        officer = _officer_of(actor, notice)
+        transition(NoticeStatus(notice.status), NoticeAction.EDIT)
+        _check_demand_agency(uow.session, terms)
+        before = _snapshot(notice)
+        _apply_terms(notice, terms)
+        notice.updated_at = now
+        old, new = audit.changed(before, _snapshot(notice))
+        audit.record(
+            uow.session,
+            at=now,
+            actor=audit_actor(officer),
+            action="notice.edit",
+            entity_type="notice",
+            entity_id=number,
+            before=old,
+            after=new,
+        )
+        uow.commit()
+
+
+# --- publication and its rules ------------------------------------------------------------------------
+
+
+def _check_publication_rules(
+    ctx: AppContext,
+    rules: RuleSet,
+    terms: NoticeTerms,
+    *,
+    now: datetime,
+    announced_at: datetime,
+    reannouncement: bool,
+) -> None:
+    """The rules of koneps-rules §2.5, §2.6 and §3.3 that a notice must meet when it goes public."""
+    check_sequence(terms.timetable, now)
+    check_closing_time(rules, terms.deadline_at, ctx.calendar)
+    check_announcement_period(
+        rules,
+        published_at=announced_at,
+        deadline=terms.deadline_at,
+        category=terms.category,
+        estimated_price=terms.estimated_price,
+        reannouncement=reannouncement,
+    )
+    award_floor_rate(rules, terms.category, terms.estimated_price, terms.award_floor_rate)
+
+
+def _take_deadline_place(session: Session, rules: RuleSet, deadline: datetime) -> None:
+    if not slots.take_place(session, deadline, rules.closing.max_closings_per_hour):
+        raise hourly_cap_error(rules, deadline)
+
+
+def _make_preliminary_prices(ctx: AppContext, session: Session, rules: RuleSet, notice: Notice) -> None:
+    terms = terms_of(notice)
+    prices = generate_preliminary_prices(
+        notice.base_amount,
+        terms.reserve_range_pct or rules.reserve_price.range_pct,
+        rules.reserve_price.slots,
+        rules.reserve_price.preliminary_rounding[terms.category],
+        ctx.rng,
+    )
+    session.add_all(
+        PreliminaryPrice(notice_id=notice.id, round=notice.round, slot=i + 1, amount=amount)
+        for i, amount in enumerate(prices)
+    )
+
+
+def publish(ctx: AppContext, actor: Actor | None, number: str) -> None:
+    """Publish a draft: check the rules in force today, fix the rule-set version, make the 15 prices."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        notice = load_notice(uow.session, number, for_update=True)
+        officer = _officer_of(actor, notice)
+        new_status = transition(NoticeStatus(notice.status), NoticeAction.PUBLISH)
+        agency = _agency(uow.session, notice.agency_id)
+        rules = ctx.rules.in_force(Jurisdiction(agency.jurisdiction or "national"), seoul_date(now))
+        terms = terms_of(notice)
+        check_terms(terms)
+        _check_publication_rules(ctx, rules, terms, now=now, announced_at=now, reannouncement=False)
+        _take_deadline_place(uow.session, rules, notice.deadline_at)
+        notice.status = new_status.value
+        notice.rule_set_version = rules.version
+        notice.published_at = notice.first_published_at = now
+        notice.next_check = notice.deadline_at
+        notice.updated_at = now
+        _make_preliminary_prices(ctx, uow.session, rules, notice)
+        _revision(uow.session, notice, officer, None, now)
+        audit.record(
+            uow.session,
+            at=now,
+            actor=audit_actor(officer),
+            action="notice.publish",
+            entity_type="notice",
+            entity_id=number,
+            before={"status": NoticeStatus.DRAFT.value},
+            after={
+                "status": new_status.value,
+                "rule_set_version": rules.version,
+                "deadline_at": notice.deadline_at,
+            },
+        )
+        uow.commit()
+
+
+def amend(ctx: AppContext, actor: Actor | None, number: str, changes: dict[str, Any], reason: str | None) -> None:
+    """정정공고: change what may change, keep the number, add a 차수, keep the rule set of publication."""
+    now = ctx.clock.now()
+    why = _require_reason(reason)
+    unknown = set(changes) - set(AMENDABLE)
+    if unknown:
+        raise DomainError(
+            "change_requires_new_notice",
+            "금액·분류·예비가격 조건 등 입찰조건을 바꾸려면 공고를 취소하고 새로 공고하십시오.",
+            "Changing the amounts, category or price terms needs a new notice: cancel this one and publish again.",
+            field=sorted(unknown)[0],
+        )
+    with ctx.uow() as uow:
+        notice = load_notice(uow.session, number, for_update=True)
+        officer = _officer_of(actor, notice)
+        transition(NoticeStatus(notice.status), NoticeAction.AMEND)
+        if now >= notice.deadline_at:
+            raise DomainError(
+                "deadline_passed",
+                "입찰 마감 후에는 공고를 정정할 수 없습니다.",
+                "A notice cannot be amended after its deadline.",
+                status=409,
+            )
+        before = _snapshot(notice)
+        terms = replace(terms_of(notice), **changes)
+        check_terms(terms)
+        _check_demand_agency(uow.session, terms)
+        rules = ctx.rules.version(notice.rule_set_version or "")
+        if any(k in changes for k in ("bid_start_at", "deadline_at", "opening_at")):
+            assert notice.first_published_at is not None
+            _check_publication_rules(
+                ctx,
+                rules,
+                terms,
+                now=now,
+                announced_at=notice.first_published_at,
+                reannouncement=notice.round > 1,
+            )
+        old_deadline = notice.deadline_at
+        _apply_terms(notice, terms)
+        if notice.deadline_at != old_deadline:
+            slots.release_place(uow.session, old_deadline)
+            _take_deadline_place(uow.session, rules, notice.deadline_at)
+        old, new = audit.changed(before, _snapshot(notice))
+        if not new:
+            raise DomainError("nothing_changed", "바뀐 내용이 없습니다.", "Nothing was changed.")
+        notice.order += 1
+        notice.kind = NoticeKind.CHANGE.value
+        notice.published_at = now
+        notice.next_check = notice.deadline_at
+        notice.updated_at = now
+        _revision(uow.session, notice, officer, why, now)
+        audit.record(
+            uow.session,
+            at=now,
+            actor=audit_actor(officer),
+            action="notice.amend",
+            entity_type="notice",
+            entity_id=number,
+            before=old,
+            after=new | {"order": notice.order},
+            reason=why,
+        )
+        uow.commit()
+
+
+def cancel(ctx: AppContext, actor: Actor | None, number: str, reason: str | None) -> None:
+    now = ctx.clock.now()
+    why = _require_reason(reason)
+    with ctx.uow() as uow:
+        notice = load_notice(uow.session, number, for_update=True)
+        officer = _officer_of(actor, notice)
+        before = notice.status
+        notice.status = transition(NoticeStatus(notice.status), NoticeAction.CANCEL).value
+        if before == NoticeStatus.PUBLISHED.value:
+            slots.release_place(uow.session, notice.deadline_at)
+        notice.cancelled_at = now
+        notice.cancel_reason = why
+        notice.next_check = None
+        notice.updated_at = now
+        audit.record(
+            uow.session,
+            at=now,
+            actor=audit_actor(officer),
+            action="notice.cancel",
+            entity_type="notice",
+            entity_id=number,
+            before={"status": before},
+            after={"status": notice.status},
+            reason=why,
+        )
+        uow.commit()
+
+
+def reannounce(ctx: AppContext, actor: Actor | None, number: str, timetable: Timetable) -> None:
+    """재공고: a failed notice goes out again under the same number with a new 차수 and a new bidding round.
+
+    The shorter re-announcement period applies (koneps-rules §2.5, addendum Q1: 5 days) under the rules in
+    force today; new preliminary prices are made for the new round.
+    """
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        notice = load_notice(uow.session, number, for_update=True)
+        officer = _officer_of(actor, notice)
+        new_status = transition(NoticeStatus(notice.status), NoticeAction.REANNOUNCE)
+        agency = _agency(uow.session, notice.agency_id)
+        rules = ctx.rules.in_force(Jurisdiction(agency.jurisdiction or "national"), seoul_date(now))
+        terms = replace(
+            terms_of(notice),
+            bid_start_at=timetable.bid_start_at,
+            deadline_at=timetable.deadline_at,
+            opening_at=timetable.opening_at,
+        )
+        _check_publication_rules(ctx, rules, terms, now=now, announced_at=now, reannouncement=True)
+        _take_deadline_place(uow.session, rules, terms.deadline_at)
+        before = {"status": notice.status, "round": notice.round, "order": notice.order}
+        _apply_terms(notice, terms)
+        notice.status = new_status.value
+        notice.round += 1
+        notice.order += 1
+        notice.kind = NoticeKind.REANNOUNCEMENT.value
+        notice.rule_set_version = rules.version
+        notice.published_at = notice.first_published_at = now
+        notice.closed_at = None
+        notice.next_check = notice.deadline_at
+        notice.updated_at = now
+        uow.session.flush()
+        _make_preliminary_prices(ctx, uow.session, rules, notice)
+        _revision(uow.session, notice, officer, "재공고 (re-announcement)", now)
+        audit.record(
+            uow.session,
+            at=now,
+            actor=audit_actor(officer),
+            action="notice.reannounce",
+            entity_type="notice",
+            entity_id=number,
+            before=before,
+            after={
+                "status": notice.status,
+                "round": notice.round,
+                "order": notice.order,
+                "deadline_at": notice.deadline_at,
+                "rule_set_version": rules.version,
+            },
+        )
+        uow.commit()
+
+
+# --- time-driven transitions --------------------------------------------------------------------------
+
+
+def close_notice_if_due(session: Session, notice: Notice, now: datetime) -> bool:
+    """Close a published notice whose deadline has passed (used by the worker and by the opening)."""
+    if notice.status != NoticeStatus.PUBLISHED.value or notice.deadline_at > now:
+        return False
+    notice.status = transition(NoticeStatus.PUBLISHED, NoticeAction.CLOSE).value
+    notice.closed_at = notice.deadline_at
+    notice.next_check = None
+    notice.updated_at = now
+    audit.record(
+        session,
+        at=now,
+        actor=audit.SYSTEM,
+        action="notice.close",
+        entity_type="notice",
+        entity_id=notice.number,
+        before={"status": NoticeStatus.PUBLISHED.value},
+        after={"status": notice.status, "closed_at": notice.deadline_at},
+    )
+    return True
+
+
+def close_due_notices(ctx: AppContext, limit: int = 500) -> int:
+    """The chronograph: close every notice whose deadline has passed. Returns how many were closed."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        due = uow.session.scalars(
+            select(Notice)
+            .where(Notice.next_check <= now, Notice.status == NoticeStatus.PUBLISHED.value)
+            .order_by(Notice.next_check)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        closed = sum(close_notice_if_due(uow.session, notice, now) for notice in due)
+        uow.commit()
+        return closed

@@ -1,0 +1,1 @@
+"""The web: server-rendered pages (Korean first, English too) and the shared HTTP plumbing of the API."""

@@ -1,0 +1,207 @@
+"""Korean first, English too: the words of the pages, and how a request chooses its language."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+LANGS = ("ko", "en")
+LANG_COOKIE = "jangter_lang"
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "site.name": ("장터", "Jangter"),
+    "site.tagline": ("공공조달 전자입찰", "Public e-procurement"),
+    "nav.notices": ("입찰공고", "Bid notices"),
+    "nav.my_bids": ("나의 입찰", "My bids"),
+    "nav.agency": ("공고 관리", "Manage notices"),
+    "nav.operator": ("업체 등록 심사", "Registrations"),
+    "nav.register": ("업체 등록", "Register a firm"),
+    "nav.login": ("로그인", "Sign in"),
+    "nav.logout": ("로그아웃", "Sign out"),
+    "nav.api": ("API 문서", "API docs"),
+    "nav.skip": ("본문 바로가기", "Skip to content"),
+    "lang.switch": ("English", "한국어"),
+    "notice.number": ("공고번호", "Notice no."),
+    "notice.title": ("공고명", "Title"),
+    "notice.description": ("공고 내용", "Description"),
+    "notice.category": ("분류", "Category"),
+    "notice.method": ("계약방법", "Contract method"),
+    "notice.agency": ("공고기관", "Issuing agency"),
+    "notice.demand_agency": ("수요기관", "Demand agency"),
+    "notice.region": ("지역", "Region"),
+    "notice.base_amount": ("기초금액", "Base amount"),
+    "notice.estimated_price": ("추정가격", "Estimated price"),
+    "notice.a_value": ("A값 (공사)", "A value (works)"),
+    "notice.reserve_range": ("예비가격 범위", "Preliminary-price range"),
+    "notice.floor_rate": ("낙찰하한율", "Award floor rate"),
+    "notice.bid_start": ("입찰 개시", "Bidding opens"),
+    "notice.deadline": ("입찰 마감", "Bid deadline"),
+    "notice.opening": ("개찰 일시", "Opening"),
+    "notice.status": ("상태", "Status"),
+    "notice.kind": ("공고 종류", "Notice kind"),
+    "notice.published": ("게시 일시", "Published"),
+    "notice.rule_set": ("적용 규칙", "Rules applied"),
+    "notice.min_period": ("최소 공고기간", "Minimum announcement period"),
+    "notice.round": ("입찰 회차", "Bidding round"),
+    "notice.revisions": ("공고 이력 (차수)", "History (orders)"),
+    "notice.bid_count": ("접수된 입찰서", "Bids received"),
+    "notice.cancel_reason": ("취소 사유", "Reason for cancellation"),
+    "notice.none": ("조건에 맞는 공고가 없습니다.", "No notices match."),
+    "notice.days": ("일", "days"),
+    "filter.search": ("검색", "Search"),
+    "filter.query": ("공고명·공고번호·기관", "Title, number or agency"),
+    "filter.all": ("전체", "All"),
+    "filter.apply": ("조회", "Search"),
+    "page.next": ("다음 페이지", "Next page"),
+    "page.first": ("처음으로", "First page"),
+    "result.title": ("개찰 결과", "Opening result"),
+    "result.round": ("회차", "Round"),
+    "result.opened_at": ("개찰 일시", "Opened at"),
+    "result.reserve_price": ("예정가격", "Reserve price"),
+    "result.floor_price": ("낙찰하한가", "Award floor price"),
+    "result.bids": ("입찰 결과", "Bids"),
+    "result.rank": ("순위", "Rank"),
+    "result.firm": ("업체명", "Firm"),
+    "result.brn": ("사업자등록번호", "Business no."),
+    "result.ceo": ("대표자", "Representative"),
+    "result.amount": ("입찰금액", "Bid amount"),
+    "result.rate": ("투찰률(%)", "Bid rate (%)"),
+    "result.picks": ("추첨번호", "Picks"),
+    "result.time": ("투찰 일시", "Submitted"),
+    "result.remark": ("비고", "Remark"),
+    "result.prices": ("복수예비가격", "Preliminary prices"),
+    "result.slot": ("번호", "Slot"),
+    "result.price": ("예비가격", "Price"),
+    "result.count": ("선택 횟수", "Times picked"),
+    "result.drawn": ("추첨", "Drawn"),
+    "result.failed": ("유찰", "Failed"),
+    "result.winner": ("낙찰", "Awarded"),
+    "result.provisional": ("낙찰 예정", "Winner to be confirmed"),
+    "result.seed": ("추첨 시드 (누구나 재계산 가능)", "Draw seed (anyone can recompute)"),
+    "result.tie_broken": (
+        "선택 횟수 동률을 규칙에 따라 정리함",
+        "A tie in pick counts was broken by the rule",
+    ),
+    "result.hash": ("내용 해시", "Content hash"),
+    "result.sealed": ("개봉하지 않음", "Not opened"),
+    "result.recompute": (
+        "예정가격 = 추첨된 4개 예비가격의 산술평균",
+        "Reserve price = mean of the 4 drawn prices",
+    ),
+    "bid.form": ("입찰서 제출", "Submit a bid"),
+    "bid.amount": ("입찰금액 (원)", "Bid amount (won)"),
+    "bid.picks": ("예비가격 추첨번호 (2개 선택)", "Preliminary-price slots (choose 2)"),
+    "bid.picks_help": (
+        "15개 번호 중 2개를 고르십시오. 번호에 해당하는 가격은 개찰 때 공개됩니다.",
+        "Choose 2 of the 15 slots. The prices behind them are revealed at the opening.",
+    ),
+    "bid.sealed_note": (
+        "제출한 입찰서의 금액과 추첨번호는 개찰 전까지 누구에게도(본인 포함) 표시되지 않습니다.",
+        "Nobody, you included, sees the amount or picks of a bid before the opening.",
+    ),
+    "bid.submit": ("입찰서 제출", "Submit bid"),
+    "bid.receipt": ("입찰서 접수증", "Bid receipt"),
+    "bid.receipt_id": ("접수번호", "Receipt no."),
+    "bid.received_at": ("접수 일시", "Received at"),
+    "bid.hash": ("내용 해시 (SHA-256)", "Content hash (SHA-256)"),
+    "bid.keep": (
+        "이 접수증을 보관하십시오. 내용 해시로 제출 내용을 증명할 수 있습니다.",
+        "Keep this receipt: the content hash proves what you submitted.",
+    ),
+    "bid.mine": ("나의 입찰", "My bids"),
+    "bid.none": ("아직 제출한 입찰서가 없습니다.", "You have not submitted any bids yet."),
+    "bid.status": ("입찰서 상태", "Bid status"),
+    "bid.result": ("결과", "Result"),
+    "bid.open_for_bids": ("입찰 가능", "Open for bids"),
+    "bid.go": ("입찰하기", "Bid"),
+    "bid.already": ("이미 입찰함", "Already bid"),
+    "agency.notices": ("우리 기관 공고", "Our notices"),
+    "agency.new": ("새 공고 작성", "New notice"),
+    "agency.edit": ("공고 수정", "Edit notice"),
+    "agency.save_draft": ("임시 저장", "Save draft"),
+    "agency.publish": ("공고 게시", "Publish"),
+    "agency.amend": ("정정공고", "Amend"),
+    "agency.cancel": ("공고 취소", "Cancel notice"),
+    "agency.reannounce": ("재공고", "Re-announce"),
+    "agency.open": ("개찰", "Open bids"),
+    "agency.award": ("낙찰자 결정", "Confirm award"),
+    "agency.reason": ("사유", "Reason"),
+    "agency.actions": ("처리", "Actions"),
+    "agency.opening_page": ("개찰 화면", "Opening"),
+    "agency.open_help": (
+        "개찰하면 입찰서가 개봉되고 예정가격이 추첨됩니다. 되돌릴 수 없습니다.",
+        "Opening unseals every bid and draws the reserve price. It cannot be undone.",
+    ),
+    "agency.optional": ("(선택) 비우면 규칙 세트 값을 적용", "(optional) blank: the rule set's value"),
+    "agency.kst": ("한국 시간 (KST)", "Korea time (KST)"),
+    "agency.deadline_help": ("근무일 10:00~17:00 정시", "On the hour, 10:00-17:00, working days"),
+    "agency.demand_same": ("공고기관과 같음", "Same as the issuing agency"),
+    "agency.confirm_publish": (
+        "게시하면 기초금액·분류 등은 바꿀 수 없습니다.",
+        "Once published, amounts and category cannot change.",
+    ),
+    "operator.firms": ("업체 등록 심사", "Firm registrations"),
+    "operator.approve": ("승인", "Approve"),
+    "operator.hold": ("보류", "Hold"),
+    "operator.reject": ("반려", "Reject"),
+    "operator.none": ("심사를 기다리는 업체가 없습니다.", "No registrations are waiting."),
+    "register.title": ("조달업체 등록 신청", "Register a supplier firm"),
+    "register.firm": ("업체 정보", "Firm"),
+    "register.admin": ("업체 관리자 계정", "Company administrator account"),
+    "register.name": ("상호", "Firm name"),
+    "register.brn": ("사업자등록번호", "Business registration no."),
+    "register.corp": ("법인등록번호 (법인만)", "Corporate registration no. (corporations)"),
+    "register.ceo": ("대표자", "Representative"),
+    "register.address": ("주소", "Address"),
+    "register.submit": ("등록 신청", "Apply"),
+    "register.done": (
+        "등록 신청을 받았습니다. 조달청의 심사 후 입찰에 참가할 수 있습니다.",
+        "Your application was received. You can bid once the operator approves it.",
+    ),
+    "account.email": ("이메일", "E-mail"),
+    "account.password": ("비밀번호", "Password"),
+    "account.name": ("이름", "Name"),
+    "account.login": ("로그인", "Sign in"),
+    "account.signed_in_as": ("로그인:", "Signed in as"),
+    "account.demo": ("데모 계정", "Demo accounts"),
+    "demo.clock": ("데모 시계", "Demo clock"),
+    "demo.clock_help": (
+        "데모에서는 시계를 앞으로 돌려 마감과 개찰을 바로 볼 수 있습니다.",
+        "In the demo you can move the clock forward to reach deadlines and openings.",
+    ),
+    "demo.move": ("이동", "Move"),
+    "demo.to_deadline": ("마감 시각 이후로 이동", "Jump past the deadline"),
+    "demo.to_opening": ("개찰 시각으로 이동", "Jump to the opening time"),
+    "demo.reset": ("실제 시각으로", "Back to real time"),
+    "form.errors": ("입력 내용을 확인하십시오.", "Please check the highlighted fields."),
+    "form.required": ("필수", "required"),
+    "common.yes": ("예", "Yes"),
+    "common.no": ("아니요", "No"),
+    "common.back": ("돌아가기", "Back"),
+    "common.detail": ("상세", "Details"),
+    "common.won": ("원", "won"),
+    "error.title": ("요청을 처리할 수 없습니다", "The request could not be completed"),
+    "error.not_found": ("페이지를 찾을 수 없습니다", "Page not found"),
+}
+
+
+def choose_lang(request: Request) -> str:
+    """``?lang=`` beats the cookie; the default is Korean."""
+    query = request.query_params.get("lang")
+    if query in LANGS:
+        return query
+    cookie = request.cookies.get(LANG_COOKIE)
+    return cookie if cookie in LANGS else "ko"
+
+
+def api_lang(request: Request) -> str:
+    accept = request.headers.get("accept-language", "")
+    return "en" if accept.lower().startswith("en") else "ko"
+
+
+def translate(key: str, lang: str) -> str:
+    ko, en = MESSAGES.get(key, (key, key))
+    return en if lang == "en" else ko
+
+
+def label(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]

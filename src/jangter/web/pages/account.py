@@ -1,0 +1,138 @@
+"""Sign-in, sign-out and the firm registration form."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from jangter.identity import service
+from jangter.identity.domain.roles import Actor, Role
+from jangter.kernel.errors import DomainError, ValidationProblems
+from jangter.web.http import SESSION_COOKIE, Ctx, Form, check_csrf, get_settings
+from jangter.web.i18n import choose_lang
+from jangter.web.pages.forms import FormReader, errors_by_field, safe_next
+from jangter.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def home_for(actor: Actor) -> str:
+    if actor.has(Role.OPERATOR):
+        return "/operator/firms"
+    if actor.has(Role.PROCUREMENT_OFFICER) or actor.has(Role.BID_OFFICIAL):
+        return "/agency/notices"
+    if actor.has(Role.BIDDER):
+        return "/my/bids"
+    return "/notices"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str | None = None) -> HTMLResponse:
+    return render(request, "login.html", {"next": safe_next(next, ""), "errors": {}, "email": ""})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, ctx: Ctx, form: Form) -> Response:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    settings = get_settings(request)
+    email = reader.text("email")
+    try:
+        issued = service.sign_in(
+            ctx,
+            email,
+            str(form.get("password") or ""),
+            kind=service.SessionKind.BROWSER,
+            lifetime=timedelta(hours=settings.session_absolute_hours),
+        )
+    except DomainError as exc:
+        return render(
+            request,
+            "login.html",
+            {
+                "next": reader.text("next"),
+                "email": email,
+                "errors": errors_by_field(exc, choose_lang(request)),
+            },
+            status=exc.status,
+        )
+    response = RedirectResponse(safe_next(reader.text("next"), home_for(issued.actor)), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        issued.token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        max_age=settings.session_absolute_hours * 3600,
+        path="/",
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, ctx: Ctx, form: Form) -> RedirectResponse:
+    check_csrf(request, str(form.get("csrf") or ""))
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        service.sign_out(ctx, token)
+    response = RedirectResponse("/notices", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/register", response_class=HTMLResponse)
+def register_form(request: Request) -> HTMLResponse:
+    return render(request, "register.html", {"errors": {}, "v": {}})
+
+
+@router.post("/register", response_class=HTMLResponse)
+def register(request: Request, ctx: Ctx, form: Form) -> HTMLResponse:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    values = {
+        k: reader.text(k)
+        for k in (
+            "name",
+            "business_number",
+            "corporate_number",
+            "representative",
+            "address",
+            "region",
+            "admin_name",
+            "admin_email",
+        )
+    }
+    try:
+        if str(form.get("password") or "") != str(form.get("password_again") or ""):
+            raise DomainError(
+                "password_mismatch",
+                "비밀번호 확인이 일치하지 않습니다.",
+                "The two passwords do not match.",
+                field="password_again",
+            )
+        if not values["admin_name"]:
+            raise DomainError("name_required", "이름을 입력하십시오.", "Please enter a name.", field="admin_name")
+        service.register_firm(
+            ctx,
+            service.FirmRegistration(
+                name=values["name"],
+                business_number=values["business_number"],
+                corporate_number=values["corporate_number"] or None,
+                representative=values["representative"],
+                address=values["address"],
+                region=values["region"],
+                admin=service.NewPerson(
+                    email=values["admin_email"],
+                    name=values["admin_name"],
+                    password=str(form.get("password") or ""),
+                    roles=frozenset({Role.COMPANY_ADMIN, Role.BIDDER}),
+                ),
+            ),
+        )
+    except (DomainError, ValidationProblems) as exc:
+        errors = errors_by_field(exc, choose_lang(request))
+        errors = {"admin_email" if k == "email" else k: v for k, v in errors.items()}
+        return render(request, "register.html", {"errors": errors, "v": values}, status=exc.status)
+    return render(request, "register_done.html", {})

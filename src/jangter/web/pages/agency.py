@@ -1,0 +1,307 @@
+"""Pages for an agency: its notices, the notice form, and the actions of each state (publish to award)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from jangter.evaluation import service as evaluation
+from jangter.evaluation.queries import opening_results
+from jangter.identity.domain.roles import Actor, OrgKind, Role, require_role
+from jangter.identity.service import list_orgs
+from jangter.kernel.context import AppContext
+from jangter.kernel.errors import DomainError, ValidationProblems
+from jangter.kernel.ids import parse_notice_reference
+from jangter.kernel.procurement import Category, ContractMethod
+from jangter.tendering import queries, service
+from jangter.tendering.domain.notice import NoticeAction, NoticeStatus, can
+from jangter.tendering.domain.terms import NoticeTerms
+from jangter.tendering.domain.timetable import Timetable
+from jangter.web.http import Ctx, Form, PageActor, check_csrf
+from jangter.web.i18n import choose_lang
+from jangter.web.pages.forms import FormReader, errors_by_field
+from jangter.web.rendering import render
+
+router = APIRouter(prefix="/agency", include_in_schema=False)
+
+MESSAGES = {
+    "saved": ("임시 저장했습니다.", "Draft saved."),
+    "published": ("공고를 게시했습니다.", "The notice is published."),
+    "amended": ("정정공고를 게시했습니다.", "The amendment is published."),
+    "cancelled": ("공고를 취소했습니다.", "The notice is cancelled."),
+    "reannounced": ("재공고를 게시했습니다.", "The notice is re-announced."),
+    "opened": ("개찰했습니다.", "The bids are opened."),
+    "awarded": ("낙찰자를 결정했습니다.", "The award is confirmed."),
+}
+
+
+def _agency_staff(actor: Actor | None) -> Actor:
+    return require_role(actor, Role.PROCUREMENT_OFFICER, Role.BID_OFFICIAL)
+
+
+def _read_terms(reader: FormReader) -> NoticeTerms:
+    demand = reader.text("demand_agency_id")
+    terms = NoticeTerms(
+        title=reader.text("title"),
+        description=reader.text("description"),
+        category=reader.choice("category", Category, Category.GOODS),
+        contract_method=reader.choice("contract_method", ContractMethod, ContractMethod.GENERAL_COMPETITIVE),
+        demand_agency_id=int(demand) if demand.isdigit() else None,
+        region=reader.text("region"),
+        base_amount=reader.won("base_amount"),
+        estimated_price=reader.won("estimated_price"),
+        a_value=reader.won("a_value", optional=True),
+        reserve_range_pct=reader.decimal("reserve_range_pct"),
+        award_floor_rate=reader.decimal("award_floor_rate"),
+        bid_start_at=reader.seoul_datetime("bid_start_at"),
+        deadline_at=reader.seoul_datetime("deadline_at"),
+        opening_at=reader.seoul_datetime("opening_at"),
+    )
+    reader.raise_if_problems()
+    return terms
+
+
+def _form_context(
+    ctx: AppContext, values: dict[str, Any], errors: dict[str, str], number: str | None
+) -> dict[str, Any]:
+    return {
+        "v": values,
+        "errors": errors,
+        "number": number,
+        "categories": list(Category),
+        "agencies": list_orgs(ctx, OrgKind.AGENCY),
+    }
+
+
+@router.get("/notices", response_class=HTMLResponse)
+def agency_notices(request: Request, ctx: Ctx, actor: PageActor, cursor: str | None = None) -> HTMLResponse:
+    staff = _agency_staff(actor)
+    page = queries.list_for_agency(ctx, staff, cursor=cursor)
+    return render(request, "agency_notices.html", {"page": page})
+
+
+@router.get("/notices/new", response_class=HTMLResponse)
+def new_notice(request: Request, ctx: Ctx, actor: PageActor) -> HTMLResponse:
+    require_role(actor, Role.PROCUREMENT_OFFICER)
+    return render(request, "notice_form.html", _form_context(ctx, {"region": "00"}, {}, None))
+
+
+@router.post("/notices/new", response_class=HTMLResponse)
+def create_notice(request: Request, ctx: Ctx, actor: PageActor, form: Form) -> Response:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    try:
+        number = service.create_draft(ctx, actor, _read_terms(reader))
+        if reader.text("then") == "publish":
+            service.publish(ctx, actor, number)
+            return RedirectResponse(f"/agency/notices/{number}?done=published", status_code=303)
+    except (DomainError, ValidationProblems) as exc:
+        values = {k: reader.text(k) for k in form}
+        return render(
+            request,
+            "notice_form.html",
+            _form_context(ctx, values, errors_by_field(exc, choose_lang(request)), None),
+            status=exc.status,
+        )
+    return RedirectResponse(f"/agency/notices/{number}?done=saved", status_code=303)
+
+
+@router.get("/notices/{reference}", response_class=HTMLResponse)
+def manage_notice(
+    request: Request, ctx: Ctx, actor: PageActor, reference: str, done: str | None = None
+) -> HTMLResponse:
+    staff = _agency_staff(actor)
+    return _manage_page(request, ctx, staff, parse_notice_reference(reference)[0], done=done)
+
+
+def _manage_page(
+    request: Request,
+    ctx: AppContext,
+    staff: Actor,
+    number: str,
+    *,
+    done: str | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    notice = queries.get_notice(ctx, number, staff)
+    require_role(staff, Role.PROCUREMENT_OFFICER, Role.BID_OFFICIAL, org_id=notice.agency_id)
+    lang = choose_lang(request)
+    message = None
+    if done in MESSAGES:
+        message = MESSAGES[done][1] if lang == "en" else MESSAGES[done][0]
+    now = ctx.clock.now()
+    stored = (
+        NoticeStatus.PUBLISHED if notice.status is NoticeStatus.CLOSED and notice.deadline_at > now else notice.status
+    )
+    allowed = {a.value for a in NoticeAction if can(stored, a)}
+    if notice.status is NoticeStatus.CLOSED:
+        allowed |= {"open", "cancel"}
+    return render(
+        request,
+        "agency_notice.html",
+        {
+            "n": notice,
+            "results": opening_results(ctx, number),
+            "allowed": allowed,
+            "message": message,
+            "errors": errors or {},
+            "opening_due": now >= notice.opening_at,
+        },
+        status=status,
+    )
+
+
+@router.get("/notices/{reference}/edit", response_class=HTMLResponse)
+def edit_notice_form(request: Request, ctx: Ctx, actor: PageActor, reference: str) -> HTMLResponse:
+    number = parse_notice_reference(reference)[0]
+    notice = queries.get_notice(ctx, number, require_role(actor, Role.PROCUREMENT_OFFICER))
+    values = {
+        "title": notice.title,
+        "description": notice.description,
+        "category": notice.category.value,
+        "contract_method": notice.contract_method.value,
+        "demand_agency_id": str(notice.demand_agency_id),
+        "region": notice.region,
+        "base_amount": f"{notice.base_amount:,}",
+        "estimated_price": f"{notice.estimated_price:,}",
+        "a_value": f"{notice.a_value:,}",
+        "reserve_range_pct": str(notice.reserve_range_pct or ""),
+        "award_floor_rate": str(notice.award_floor_rate or ""),
+        "bid_start_at": notice.bid_start_at,
+        "deadline_at": notice.deadline_at,
+        "opening_at": notice.opening_at,
+    }
+    return render(request, "notice_form.html", _form_context(ctx, values, {}, number))
+
+
+@router.post("/notices/{reference}/edit", response_class=HTMLResponse)
+def edit_notice(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
+    number = parse_notice_reference(reference)[0]
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    try:
+        service.edit_draft(ctx, actor, number, _read_terms(reader))
+        if reader.text("then") == "publish":
+            service.publish(ctx, actor, number)
+            return RedirectResponse(f"/agency/notices/{number}?done=published", status_code=303)
+    except (DomainError, ValidationProblems) as exc:
+        values = {k: reader.text(k) for k in form}
+        return render(
+            request,
+            "notice_form.html",
+            _form_context(ctx, values, errors_by_field(exc, choose_lang(request)), number),
+            status=exc.status,
+        )
+    return RedirectResponse(f"/agency/notices/{number}?done=saved", status_code=303)
+
+
+def _act(
+    request: Request,
+    ctx: AppContext,
+    actor: Actor | None,
+    reference: str,
+    form: FormData,
+    done: str,
+    act: Callable[[str, FormReader], None],
+) -> Response:
+    """Run one state action from a form; on refusal show the manage page with the reason next to the form."""
+    staff = _agency_staff(actor)
+    number = parse_notice_reference(reference)[0]
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    try:
+        act(number, reader)
+    except (DomainError, ValidationProblems) as exc:
+        errors = errors_by_field(exc, choose_lang(request))
+        errors.setdefault("_action", exc.message(choose_lang(request)))
+        return _manage_page(request, ctx, staff, number, errors=errors, status=exc.status)
+    return RedirectResponse(f"/agency/notices/{number}?done={done}", status_code=303)
+
+
+@router.post("/notices/{reference}/publish")
+def publish(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
+    return _act(
+        request,
+        ctx,
+        actor,
+        reference,
+        form,
+        "published",
+        lambda number, _: service.publish(ctx, actor, number),
+    )
+
+
+@router.post("/notices/{reference}/amend")
+def amend(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
+    def run(number: str, reader: FormReader) -> None:
+        changes: dict[str, Any] = {}
+        for name in ("title", "description"):
+            if reader.text(name):
+                changes[name] = reader.text(name)
+        for name in ("bid_start_at", "deadline_at", "opening_at"):
+            if reader.text(name):
+                changes[name] = reader.seoul_datetime(name)
+        reader.raise_if_problems()
+        current = queries.get_notice(ctx, number, actor)
+        changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
+        service.amend(ctx, actor, number, changes, reader.text("reason"))
+
+    return _act(request, ctx, actor, reference, form, "amended", run)
+
+
+@router.post("/notices/{reference}/cancel")
+def cancel(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
+    return _act(
+        request,
+        ctx,
+        actor,
+        reference,
+        form,
+        "cancelled",
+        lambda number, reader: service.cancel(ctx, actor, number, reader.text("reason")),
+    )
+
+
+@router.post("/notices/{reference}/reannounce")
+def reannounce(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
+    def run(number: str, reader: FormReader) -> None:
+        timetable = Timetable(
+            reader.seoul_datetime("bid_start_at"),
+            reader.seoul_datetime("deadline_at"),
+            reader.seoul_datetime("opening_at"),
+        )
+        reader.raise_if_problems()
+        service.reannounce(ctx, actor, number, timetable)
+
+    return _act(request, ctx, actor, reference, form, "reannounced", run)
+
+
+@router.post("/notices/{reference}/open")
+def open_bids(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
+    return _act(
+        request,
+        ctx,
+        actor,
+        reference,
+        form,
+        "opened",
+        lambda number, _: evaluation.open_bids(ctx, actor, number),
+    )
+
+
+@router.post("/notices/{reference}/award")
+def award(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
+    return _act(
+        request,
+        ctx,
+        actor,
+        reference,
+        form,
+        "awarded",
+        lambda number, _: evaluation.decide_award(ctx, actor, number),
+    )

@@ -1,0 +1,51 @@
+"""Pages for the operator: reviewing firm registrations."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from jangter.identity import service
+from jangter.identity.domain.roles import OrgKind, RegistrationStatus, Role, require_role
+from jangter.kernel.errors import DomainError
+from jangter.web.http import Ctx, Form, PageActor, check_csrf
+from jangter.web.i18n import choose_lang
+from jangter.web.pages.forms import FormReader, errors_by_field
+from jangter.web.rendering import render
+
+router = APIRouter(prefix="/operator", include_in_schema=False)
+
+
+def _page(
+    request: Request, ctx: Ctx, errors: dict[int, dict[str, str]] | None = None, status: int = 200
+) -> HTMLResponse:
+    pending = [
+        o
+        for o in service.list_orgs(ctx, OrgKind.SUPPLIER)
+        if o.registration_status in (RegistrationStatus.WAITING, RegistrationStatus.ON_HOLD)
+    ]
+    approved = service.list_orgs(ctx, OrgKind.SUPPLIER, RegistrationStatus.APPROVED)
+    return render(
+        request,
+        "operator_firms.html",
+        {"pending": pending, "approved": approved, "errors": errors or {}},
+        status=status,
+    )
+
+
+@router.get("/firms", response_class=HTMLResponse)
+def firms(request: Request, ctx: Ctx, actor: PageActor) -> HTMLResponse:
+    require_role(actor, Role.OPERATOR)
+    return _page(request, ctx)
+
+
+@router.post("/firms/{firm_id}/review")
+def review(request: Request, ctx: Ctx, actor: PageActor, firm_id: int, form: Form) -> Response:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    decision = reader.choice("decision", RegistrationStatus, RegistrationStatus.WAITING)
+    try:
+        service.review_firm(ctx, actor, firm_id, decision, reader.text("reason") or None)
+    except DomainError as exc:
+        return _page(request, ctx, {firm_id: errors_by_field(exc, choose_lang(request))}, status=exc.status)
+    return RedirectResponse("/operator/firms", status_code=303)

@@ -1,0 +1,94 @@
+"""Jinja2 set-up for the pages: the language, the signed-in person, CSRF, and display filters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from jangter.bidding.domain.bid import BID_STATUS_LABELS
+from jangter.evaluation.domain.ranking import FAILURE_LABELS, STANDING_LABELS
+from jangter.identity.domain.registration_number import format_brn
+from jangter.identity.domain.roles import REGISTRATION_LABELS, ROLE_LABELS, Role
+from jangter.kernel.calendar import to_seoul
+from jangter.kernel.money import format_won
+from jangter.kernel.procurement import CATEGORY_LABELS, CONTRACT_METHOD_LABELS, REGIONS
+from jangter.tendering.domain.notice import KIND_LABELS, STATUS_LABELS
+from jangter.web.http import csrf_token, get_ctx, get_settings, page_actor, set_csrf_cookie
+from jangter.web.i18n import choose_lang, label, translate
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+_LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
+    "status": dict(STATUS_LABELS),
+    "kind": dict(KIND_LABELS),
+    "category": dict(CATEGORY_LABELS),
+    "method": dict(CONTRACT_METHOD_LABELS),
+    "region": dict(REGIONS),
+    "role": dict(ROLE_LABELS),
+    "registration": dict(REGISTRATION_LABELS),
+    "failure": dict(FAILURE_LABELS),
+    "standing": dict(STANDING_LABELS),
+    "bid_status": dict(BID_STATUS_LABELS),
+}
+
+
+def kst(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return "" if value is None else to_seoul(value).strftime(fmt)
+
+
+def kst_input(value: datetime | None) -> str:
+    """A value for ``<input type="datetime-local">`` in Seoul time."""
+    return "" if value is None else to_seoul(value).strftime("%Y-%m-%dT%H:%M")
+
+
+def won(value: int | None) -> str:
+    return "" if value is None else format_won(value)
+
+
+def pct(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def brn(value: str | None) -> str:
+    return format_brn(value) if value and len(value) == 10 else (value or "")
+
+
+TEMPLATES.env.filters.update(kst=kst, kst_input=kst_input, won=won, pct=pct, brn=brn)
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
+    lang = choose_lang(request)
+    actor = page_actor(request)
+    settings = get_settings(request)
+
+    def t(key: str) -> str:
+        return translate(key, lang)
+
+    def lbl(table: str, key: Any) -> str:
+        pair = _LABEL_TABLES[table].get(key)
+        return label(pair, lang) if pair else str(key)
+
+    values: dict[str, Any] = {
+        "lang": lang,
+        "t": t,
+        "lbl": lbl,
+        "actor": actor,
+        "Role": Role,
+        "csrf": csrf_token(request),
+        "demo_clock": settings.demo_clock,
+        "now": get_ctx(request).clock.now(),
+        "path": request.url.path,
+        "query": str(request.url.query),
+        "regions": REGIONS,
+    }
+    values.update(context or {})
+    response = TEMPLATES.TemplateResponse(request, name, values, status_code=status)
+    set_csrf_cookie(request, response)
+    response.headers["Content-Language"] = lang
+    return response
