@@ -95,6 +95,5 @@ def clock() -> OffsetClock:
 @pytest.fixture
 def ctx(database_url: str, clock: OffsetClock) -> Iterator[AppContext]:
     db = Database(database_url, clock, pool_size=5)
-    yield AppContext(db=db, clock=clock, calendar=KoreanCalendar(), rules=load_rule_book(),
-                     rng=SeededRandomSource(7))
+    yield AppContext(db=db, clock=clock, calendar=KoreanCalendar(), rules=load_rule_book(), rng=SeededRandomSource(7))
     db.dispose()

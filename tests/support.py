@@ -80,7 +80,9 @@ class World:
 def make_world(ctx: AppContext, firms: int = 3, jurisdiction: Jurisdiction = Jurisdiction.NATIONAL) -> World:
     operator = actor_of_person(
         ctx,
-        bootstrap_operator(ctx, "조달청", NewPerson("operator@pps.go.kr", "운영자", PASSWORD, frozenset({Role.OPERATOR}))),
+        bootstrap_operator(
+            ctx, "조달청", NewPerson("operator@pps.go.kr", "운영자", PASSWORD, frozenset({Role.OPERATOR}))
+        ),
     )
     agency = create_agency(ctx, operator, NewAgency("행정안전부", None, "1741000", jurisdiction, "36"))
     other = create_agency(ctx, operator, NewAgency("서울특별시", None, "6110000", Jurisdiction.LOCAL, "11"))
@@ -103,7 +105,9 @@ def make_world(ctx: AppContext, firms: int = 3, jurisdiction: Jurisdiction = Jur
                 representative=f"대표{i}",
                 address="서울특별시 중구 세종대로 110",
                 region="11",
-                admin=NewPerson(f"bid{i}@firm.kr", f"입찰자{i}", PASSWORD, frozenset({Role.BIDDER, Role.COMPANY_ADMIN})),
+                admin=NewPerson(
+                    f"bid{i}@firm.kr", f"입찰자{i}", PASSWORD, frozenset({Role.BIDDER, Role.COMPANY_ADMIN})
+                ),
             ),
         )
         if i < firms:

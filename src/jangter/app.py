@@ -51,7 +51,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
     if clock is None:
         clock = OffsetClock() if settings.demo_clock else SystemClock()
         if isinstance(clock, OffsetClock):
-            demo.load_offset(clock)
+            demo.load_offset(clock, settings.var_dir / demo.OFFSET_FILE)
     return AppContext(
         db=Database(settings.database_url, clock, pool_size=settings.db_pool_size),
         clock=clock,

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     #: Run the due-event worker (closing notices at their deadline) inside ``jangter serve``.
     embedded_worker: bool = True
     worker_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    #: Where the embedded deployment keeps its files (SQLite database by default, demo clock, dev secret).
+    var_dir: Path = DEFAULT_VAR
     #: Extra rule-set files (TOML) loaded next to the built-in ones, separated by ``:``.
     rule_files: str = ""
 

@@ -66,9 +66,17 @@ def test_a_row_written_straight_into_the_database_after_the_deadline_is_refused(
         notice_id = session.scalar(text("SELECT id FROM notice WHERE number = :n"), {"n": number})
     clock.set(DEADLINE + timedelta(seconds=1))
     row = {
-        "public_id": "direct", "notice_id": notice_id, "round": 1, "notice_order": 0, "firm_id": world.firms[0].org_id,
-        "bidder_id": world.firms[0].person_id, "received_at": clock.now(), "payload": b"x", "payload_format": "plain-v0",
-        "content_hash": "0" * 64, "status": "sealed",
+        "public_id": "direct",
+        "notice_id": notice_id,
+        "round": 1,
+        "notice_order": 0,
+        "firm_id": world.firms[0].org_id,
+        "bidder_id": world.firms[0].person_id,
+        "received_at": clock.now(),
+        "payload": b"x",
+        "payload_format": "plain-v0",
+        "content_hash": "0" * 64,
+        "status": "sealed",
     }
     with pytest.raises(DBAPIError) as refused, UnitOfWork(ctx.db) as uow:
         uow.session.execute(insert(Bid).values(**row))

@@ -7,9 +7,17 @@ import jangter
 
 FORBIDDEN = ("sqlalchemy", "fastapi", "starlette", "pydantic", "alembic", "jinja2", "uvicorn", "psycopg")
 ROOT = Path(jangter.__file__).parent
-PURE = [*ROOT.glob("*/domain/*.py"), ROOT / "rules" / "domain.py", ROOT / "rules" / "loader.py",
-        ROOT / "kernel" / "money.py", ROOT / "kernel" / "calendar.py", ROOT / "kernel" / "clock.py",
-        ROOT / "kernel" / "lottery.py", ROOT / "kernel" / "ids.py", ROOT / "kernel" / "errors.py"]
+PURE = [
+    *ROOT.glob("*/domain/*.py"),
+    ROOT / "rules" / "domain.py",
+    ROOT / "rules" / "loader.py",
+    ROOT / "kernel" / "money.py",
+    ROOT / "kernel" / "calendar.py",
+    ROOT / "kernel" / "clock.py",
+    ROOT / "kernel" / "lottery.py",
+    ROOT / "kernel" / "ids.py",
+    ROOT / "kernel" / "errors.py",
+]
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -53,12 +53,12 @@ def test_exact_ties_are_ordered_by_a_reproducible_lottery() -> None:
     assert {first.winner, other.winner} <= set("PQRSTU")
 
 
-@given(st.lists(st.integers(1, 200), min_size=2, max_size=40, unique=True), st.integers(50, 150),
-       st.integers(0, 49))
+@given(st.lists(st.integers(1, 200), min_size=2, max_size=40, unique=True), st.integers(50, 150), st.integers(0, 49))
 def test_the_winner_is_always_the_lowest_eligible_amount(amounts: list[int], reserve: int, below: int) -> None:
     floor = reserve - below
-    ranking = rank_bids([BidAmount(str(a), a) for a in amounts], reserve_price=reserve, floor_price=floor,
-                        lottery_seed=SEED)
+    ranking = rank_bids(
+        [BidAmount(str(a), a) for a in amounts], reserve_price=reserve, floor_price=floor, lottery_seed=SEED
+    )
     eligible = [a for a in amounts if floor <= a <= reserve]
     assert ranking.winner == (str(min(eligible)) if eligible else None)
     ranks = [b.rank for b in ranking.bids if b.rank is not None]

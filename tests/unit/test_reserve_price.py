@@ -16,9 +16,21 @@ SEED = b"\x00" * 32
 
 # A worked example, computed by hand. Base amount ₩100,000,000 (goods, ±2 %), 15 prices:
 PRICES = [
-    98_500_000, 101_200_000, 99_100_000, 100_400_000, 98_900_000,
-    101_800_000, 99_700_000, 100_100_000, 98_100_000, 101_500_000,
-    99_400_000, 100_700_000, 98_300_000, 101_000_000, 99_900_000,
+    98_500_000,
+    101_200_000,
+    99_100_000,
+    100_400_000,
+    98_900_000,
+    101_800_000,
+    99_700_000,
+    100_100_000,
+    98_100_000,
+    101_500_000,
+    99_400_000,
+    100_700_000,
+    98_300_000,
+    101_000_000,
+    99_900_000,
 ]
 
 
@@ -35,8 +47,9 @@ def test_prices_are_shuffled_so_a_slot_says_nothing_about_its_value() -> None:
     # koneps-rules §3.2 / §8.3: since 2013 the order is randomly re-arranged.
     orders = {
         tuple(generate_preliminary_prices(100_000_000, Decimal(2), 15, Rounding.CEIL_WON, SeededRandomSource(s)))
-        != tuple(sorted(generate_preliminary_prices(100_000_000, Decimal(2), 15, Rounding.CEIL_WON,
-                                                     SeededRandomSource(s))))
+        != tuple(
+            sorted(generate_preliminary_prices(100_000_000, Decimal(2), 15, Rounding.CEIL_WON, SeededRandomSource(s)))
+        )
         for s in range(20)
     }
     assert orders == {True}
@@ -73,16 +86,15 @@ def test_a_fractional_mean_is_rounded_up_to_the_won(national: RuleSet) -> None:
 def test_the_lottery_tie_break_is_reproducible_from_the_seed(national: RuleSet) -> None:
     rules = replace(national.reserve_price, tie_break=TieBreak.LOTTERY)
     picks = [(1, 2), (3, 4)]  # every picked slot has 1; 4 of 4 picked → no tie at the cut
-    first = draw_reserve_price(PRICES, picks + [(5, 6)], rules, lottery_seed=b"seed-a")
-    again = draw_reserve_price(PRICES, picks + [(5, 6)], rules, lottery_seed=b"seed-a")
+    first = draw_reserve_price(PRICES, [*picks, (5, 6)], rules, lottery_seed=b"seed-a")
+    again = draw_reserve_price(PRICES, [*picks, (5, 6)], rules, lottery_seed=b"seed-a")
     assert first == again
     assert first.tie_broken
 
 
 @settings(max_examples=200)
 @given(
-    st.lists(st.tuples(st.integers(1, 15), st.integers(1, 15)).filter(lambda p: p[0] != p[1]), min_size=2,
-             max_size=60),
+    st.lists(st.tuples(st.integers(1, 15), st.integers(1, 15)).filter(lambda p: p[0] != p[1]), min_size=2, max_size=60),
     st.integers(0, 10_000),
 )
 def test_every_draw_counts_each_pick_and_averages_within_the_drawn_prices(

@@ -51,8 +51,8 @@ def test_a_new_year_can_be_added_as_a_file_that_changes_only_what_changed() -> N
 @pytest.mark.parametrize(
     ("change", "key"),
     [
-        ('[closing]\nearliest_hour = 25', "closing.earliest_hour"),
-        ('[reserve_price]\nrange_pct = 2', "reserve_price.range_pct"),
+        ("[closing]\nearliest_hour = 25", "closing.earliest_hour"),
+        ("[reserve_price]\nrange_pct = 2", "reserve_price.range_pct"),
         ('[reserve_price]\ntie_break = "coin"', "reserve_price.tie_break"),
         ('[announcement]\ngap_counting = "sometimes"', "announcement.gap_counting"),
     ],

@@ -22,8 +22,8 @@ from jangter.tendering.domain.timetable import (
 CAL = KoreanCalendar()
 
 
-def kst(*args: int) -> datetime:
-    return datetime(*args, tzinfo=SEOUL)  # type: ignore[misc]
+def kst(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=SEOUL)
 
 
 class TestMinimumPeriod:
@@ -56,24 +56,44 @@ class TestCountingDays:
     def test_worked_example_deadline_on_the_20th_needs_the_notice_by_the_12th(self, national: RuleSet) -> None:
         # addendum Q1: "deadline on the 20th, 7-day rule → count 19…13 → notice by the 12th"
         deadline = kst(2026, 11, 20, 10)
-        check_announcement_period(national, published_at=kst(2026, 11, 12, 18), deadline=deadline,
-                                  category=Category.GOODS, estimated_price=10_000_000)
+        check_announcement_period(
+            national,
+            published_at=kst(2026, 11, 12, 18),
+            deadline=deadline,
+            category=Category.GOODS,
+            estimated_price=10_000_000,
+        )
         with pytest.raises(DomainError) as refused:
-            check_announcement_period(national, published_at=kst(2026, 11, 13, 8), deadline=deadline,
-                                      category=Category.GOODS, estimated_price=10_000_000)
+            check_announcement_period(
+                national,
+                published_at=kst(2026, 11, 13, 8),
+                deadline=deadline,
+                category=Category.GOODS,
+                estimated_price=10_000_000,
+            )
         assert refused.value.code == "announcement_period_too_short"
         assert "2026-11-21" in refused.value.message_en  # the earliest allowed deadline from the 13th
 
     def test_inclusive_counting_accepts_exactly_n_days(self, national: RuleSet) -> None:
         # addendum Q1: "Some practitioners accept it, so make it configurable."
         lenient = replace(national, announcement=replace(national.announcement, gap_counting=GapCounting.INCLUSIVE))
-        check_announcement_period(lenient, published_at=kst(2026, 11, 13, 8), deadline=kst(2026, 11, 20, 10),
-                                  category=Category.GOODS, estimated_price=10_000_000)
+        check_announcement_period(
+            lenient,
+            published_at=kst(2026, 11, 13, 8),
+            deadline=kst(2026, 11, 20, 10),
+            category=Category.GOODS,
+            estimated_price=10_000_000,
+        )
 
     def test_days_are_counted_in_seoul_not_utc(self, national: RuleSet) -> None:
         # 00:30 KST on the 12th is still the 11th in UTC; the Seoul date is what counts.
-        check_announcement_period(national, published_at=kst(2026, 11, 12, 0, 30), deadline=kst(2026, 11, 20, 10),
-                                  category=Category.GOODS, estimated_price=10_000_000)
+        check_announcement_period(
+            national,
+            published_at=kst(2026, 11, 12, 0, 30),
+            deadline=kst(2026, 11, 20, 10),
+            category=Category.GOODS,
+            estimated_price=10_000_000,
+        )
 
 
 class TestClosingTime:

@@ -10,9 +10,9 @@ message; it is never the authority.
 from __future__ import annotations
 
 import secrets
-from functools import partial
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -67,9 +67,7 @@ def _deadline_guard(bid_id: int, session: Session) -> None:
     same in its deferred constraint trigger, migration 0001.)
     """
     late = session.execute(
-        select(Bid.id)
-        .join(Notice, Notice.id == Bid.notice_id)
-        .where(Bid.id == bid_id, sql_now() > Notice.deadline_at)
+        select(Bid.id).join(Notice, Notice.id == Bid.notice_id).where(Bid.id == bid_id, sql_now() > Notice.deadline_at)
     ).first()
     if late is not None:
         raise DeadlinePassed(f"bid {bid_id} reached COMMIT after the deadline")
@@ -143,6 +141,9 @@ def submit_bid(ctx: AppContext, actor: Actor | None, cmd: SubmitBid, claim: Idem
                 .where(Bid.notice_id == notice.id, Bid.round == notice.round, Bid.firm_id == bidder.org_id)
             )
             if exists:
+                # A concurrent retry with the same key may have committed since the first look: replay it.
+                if claim is not None and (earlier := idempotency.find(session, claim)) is not None:
+                    return get_receipt(ctx, bidder, earlier.resource_id)
                 raise _already_bid()
             payload = encode_payload(content)
             digest = content_hash(payload)

@@ -49,7 +49,12 @@ def _read_terms(reader: FormReader) -> NoticeTerms:
         title=reader.text("title"),
         description=reader.text("description"),
         category=reader.choice("category", Category, Category.GOODS),
-        contract_method=reader.choice("contract_method", ContractMethod, ContractMethod.GENERAL_COMPETITIVE),
+        contract_method=reader.choice(
+            "contract_method",
+            ContractMethod,
+            ContractMethod.GENERAL_COMPETITIVE,
+            default=ContractMethod.GENERAL_COMPETITIVE,
+        ),
         demand_agency_id=int(demand) if demand.isdigit() else None,
         region=reader.text("region"),
         base_amount=reader.won("base_amount"),

@@ -17,15 +17,15 @@ from jangter.web.pages.forms import FormReader, safe_next
 
 router = APIRouter(include_in_schema=False)
 
-OFFSET_FILE = Path("var/demo-clock-offset")
+OFFSET_FILE = "demo-clock-offset"
 
 
-def load_offset(clock: OffsetClock, path: Path = OFFSET_FILE) -> None:
+def load_offset(clock: OffsetClock, path: Path) -> None:
     with contextlib.suppress(FileNotFoundError, ValueError):
         clock.set_offset(timedelta(microseconds=int(path.read_text().strip())))
 
 
-def save_offset(clock: OffsetClock, path: Path = OFFSET_FILE) -> None:
+def save_offset(clock: OffsetClock, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(str(clock.offset() // timedelta(microseconds=1)))
 
@@ -50,5 +50,5 @@ def move_clock(request: Request, ctx: Ctx, form: Form) -> RedirectResponse:
                 field="to",
             )
         clock.set(target)
-    save_offset(clock)
+    save_offset(clock, get_settings(request).var_dir / OFFSET_FILE)
     return RedirectResponse(safe_next(reader.text("next"), "/notices"), status_code=303)

@@ -61,7 +61,10 @@ class FormReader:
             )
             return datetime(2000, 1, 1, tzinfo=SEOUL)
 
-    def choice(self, name: str, parse: Callable[[str], T], fallback: T) -> T:
+    def choice(self, name: str, parse: Callable[[str], T], fallback: T, *, default: T | None = None) -> T:
+        """A value from a list; ``default`` when the field was left out, an error when it is not in the list."""
+        if default is not None and not self.text(name):
+            return default
         try:
             return parse(self.text(name))
         except ValueError:

@@ -1,0 +1,181 @@
+"""Every refused request says why: RFC 9457 problem+json with a stable code (issue #3 "Bad input")."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from jangter.kernel.clock import OffsetClock
+from jangter.kernel.context import AppContext
+from tests.e2e.conftest import token
+from tests.support import DEADLINE, OPENING, PASSWORD, World, brn, make_world
+
+PROBLEM = "application/problem+json"
+
+
+def notice_json(**changes: Any) -> dict[str, Any]:
+    body = {
+        "title": "사무용 복합기 구매",
+        "category": "goods",
+        "region": "11",
+        "base_amount": 100_000_000,
+        "estimated_price": 90_909_090,
+        "bid_start_at": "2026-11-02T09:00:00+09:00",
+        "deadline_at": DEADLINE.isoformat(),
+        "opening_at": OPENING.isoformat(),
+    }
+    return body | changes
+
+
+def problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body: dict[str, Any] = response.json()
+    assert body["code"] == code
+    assert body["status"] == status and body["type"] == f"/problems/{code}" and body["detail"]
+    return body
+
+
+@pytest.fixture
+def world(ctx: AppContext) -> World:
+    return make_world(ctx, firms=2)
+
+
+def test_a_wrong_business_registration_number_is_refused(client: TestClient) -> None:
+    body: dict[str, Any] = {
+        "name": "새업체",
+        "business_number": "124-81-00997",
+        "representative": "홍길동",
+        "address": "서울",
+        "region": "11",
+        "admin": {"email": "new@firm.kr", "name": "홍길동", "password": PASSWORD},
+    }
+    refused = problem(client.post("/api/v1/firms", json=body), 422, "business_number_check_digit")
+    assert refused["errors"][0]["field"] == "business_number"
+    assert "검증번호" in refused["detail"]
+    english = client.post("/api/v1/firms", json=body, headers={"Accept-Language": "en"}).json()
+    assert "check digit" in english["detail"]
+    accepted = client.post("/api/v1/firms", json=body | {"business_number": brn("124810099")})
+    assert accepted.status_code == 201
+    duplicate = client.post(
+        "/api/v1/firms",
+        json=body | {"business_number": brn("124810099"), "admin": body["admin"] | {"email": "x@firm.kr"}},
+    )
+    problem(duplicate, 409, "business_number_taken")
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        (
+            {"deadline_at": "2026-11-11T10:30:00+09:00", "opening_at": "2026-11-11T11:30:00+09:00"},
+            "deadline_not_on_the_hour",
+        ),
+        (
+            {"deadline_at": "2026-11-06T10:00:00+09:00", "opening_at": "2026-11-06T11:00:00+09:00"},
+            "announcement_period_too_short",
+        ),
+    ],
+)
+def test_publication_rule_breaches_are_refused(
+    client: TestClient, world: World, changes: dict[str, str], code: str
+) -> None:
+    officer = token(client, "officer@gov.kr", PASSWORD)
+    number = client.post("/api/v1/notices", json=notice_json(**changes), headers=officer).json()["number"]
+    refused = problem(client.post(f"/api/v1/notices/{number}/publish", headers=officer), 422, code)
+    assert refused["errors"][0]["field"] == "deadline_at"
+    assert client.get(f"/api/v1/notices/{number}", headers=officer).json()["status"] == "draft"
+
+
+def test_times_without_an_offset_are_refused(client: TestClient, world: World) -> None:
+    officer = token(client, "officer@gov.kr", PASSWORD)
+    response = client.post("/api/v1/notices", json=notice_json(deadline_at="2026-11-11T10:00:00"), headers=officer)
+    assert problem(response, 422, "invalid_timezone_aware")["errors"][0]["field"] == "deadline_at"
+
+
+@pytest.mark.parametrize("amount", [0, -3, 1.5, "100000", None, 10**16])
+def test_an_amount_that_is_not_a_positive_whole_number_of_won_is_refused(
+    client: TestClient, world: World, amount: object
+) -> None:
+    number = world.publish()
+    bidder = token(client, "bid0@firm.kr", PASSWORD)
+    response = client.post(f"/api/v1/notices/{number}/bids", json={"amount": amount, "picks": [1, 2]}, headers=bidder)
+    refused = problem(response, 422, "amount_not_positive_whole_won")
+    assert refused["errors"][0]["field"] == "amount"
+
+
+def test_picks_must_be_two_different_slots(client: TestClient, world: World) -> None:
+    number = world.publish()
+    bidder = token(client, "bid0@firm.kr", PASSWORD)
+    response = client.post(
+        f"/api/v1/notices/{number}/bids", json={"amount": 90_000_000, "picks": [3, 3]}, headers=bidder
+    )
+    problem(response, 422, "picks_invalid")
+
+
+def test_a_second_bid_and_a_late_bid_are_refused(client: TestClient, world: World, clock: OffsetClock) -> None:
+    number = world.publish()
+    first = token(client, "bid0@firm.kr", PASSWORD)
+    assert (
+        client.post(
+            f"/api/v1/notices/{number}/bids", json={"amount": 90_000_000, "picks": [1, 2]}, headers=first
+        ).status_code
+        == 201
+    )
+    problem(
+        client.post(f"/api/v1/notices/{number}/bids", json={"amount": 89_000_000, "picks": [1, 2]}, headers=first),
+        409,
+        "bid_already_submitted",
+    )
+    clock.set(DEADLINE + timedelta(milliseconds=1))
+    second = token(client, "bid1@firm.kr", PASSWORD)
+    late = problem(
+        client.post(f"/api/v1/notices/{number}/bids", json={"amount": 89_000_000, "picks": [1, 2]}, headers=second),
+        409,
+        "bid_deadline_passed",
+    )
+    assert "마감" in late["detail"]
+
+
+def test_an_opening_before_the_opening_time_is_refused(client: TestClient, world: World, clock: OffsetClock) -> None:
+    number = world.publish()
+    clock.set(DEADLINE + timedelta(minutes=5))
+    official = token(client, "official@gov.kr", PASSWORD)
+    problem(client.post(f"/api/v1/notices/{number}/open", headers=official), 409, "opening_too_early")
+
+
+def test_missing_and_bad_credentials(client: TestClient, world: World) -> None:
+    anonymous = client.post("/api/v1/notices", json=notice_json())
+    problem(anonymous, 401, "login_required")
+    assert anonymous.headers["www-authenticate"] == "Bearer"
+    problem(client.get("/api/v1/me", headers={"Authorization": "Bearer nonsense"}), 401, "token_invalid")
+    problem(
+        client.post("/api/v1/auth/token", data={"username": "officer@gov.kr", "password": "wrong"}),
+        401,
+        "invalid_credentials",
+    )
+    bidder = token(client, "bid0@firm.kr", PASSWORD)
+    problem(client.post("/api/v1/notices", json=notice_json(), headers=bidder), 403, "role_required")
+
+
+def test_unknown_things_are_404_problems(client: TestClient) -> None:
+    problem(client.get("/api/v1/notices/R26BK99999999"), 404, "notice_not_found")
+    problem(client.get("/api/v1/notices/not-a-number"), 404, "invalid_notice_number")
+    problem(client.get("/api/v1/nothing-here"), 404, "not_found")
+
+
+def test_repeated_failed_sign_ins_lock_the_account(client: TestClient, world: World) -> None:
+    for _ in range(5):
+        problem(
+            client.post("/api/v1/auth/token", data={"username": "bid0@firm.kr", "password": "nope"}),
+            401,
+            "invalid_credentials",
+        )
+    problem(
+        client.post("/api/v1/auth/token", data={"username": "bid0@firm.kr", "password": PASSWORD}),
+        429,
+        "account_locked",
+    )

@@ -1,0 +1,230 @@
+"""Pages over HTTP without a browser: forms, errors next to the field in Korean and English, CSRF, roles."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from jangter.kernel.clock import OffsetClock
+from jangter.kernel.context import AppContext
+from jangter.tendering import queries
+from jangter.tendering.domain.notice import NoticeStatus
+from tests.support import DEADLINE, OPENING, PASSWORD, make_world
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert match, "form without a CSRF token"
+    return match.group(1)
+
+
+def sign_in(client: TestClient, email: str) -> None:
+    page = client.get("/login")
+    response = client.post(
+        "/login", data={"email": email, "password": PASSWORD, "csrf": csrf_of(page.text)}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+
+
+def error_next_to(html: str, field: str) -> str:
+    match = re.search(rf'<p class="field-error" id="{field}-error" role="alert">([^<]+)</p>', html)
+    assert match, f"no error shown next to {field}"
+    assert f'aria-describedby="{field}-error"' in html
+    return match.group(1)
+
+
+def test_the_public_list_and_notice_page_work_without_signing_in(client: TestClient, ctx: AppContext) -> None:
+    world = make_world(ctx, firms=0)
+    number = world.publish(title="도로 포장 공사 자재 구매")
+    listing = client.get("/notices")
+    assert listing.status_code == 200 and "도로 포장 공사 자재 구매" in listing.text
+    assert client.get("/notices", params={"q": "포장"}).text.count(f'href="/notices/{number}"') == 1
+    assert number not in client.get("/notices", params={"q": "없는단어"}).text
+    page = client.get(f"/notices/{number}")
+    assert page.status_code == 200 and f"{number}-000" in page.text and "national-2026.01.30" in page.text
+    english = client.get(f"/notices/{number}", params={"lang": "en"})
+    assert '<html lang="en">' in english.text and "Bid deadline" in english.text
+    assert client.get("/rules").status_code == 200
+
+
+def test_the_language_switch_remembers_the_choice(client: TestClient) -> None:
+    response = client.get("/lang/en", params={"next": "/rules"}, follow_redirects=False)
+    assert response.headers["location"] == "/rules"
+    assert client.get("/rules").headers["content-language"] == "en"
+    assert (
+        client.get("/lang/en", params={"next": "https://evil.example"}, follow_redirects=False).headers["location"]
+        == "/notices"
+    )
+
+
+def test_a_bad_bid_shows_the_reason_next_to_the_field_in_korean_and_english(
+    client: TestClient, ctx: AppContext
+) -> None:
+    world = make_world(ctx, firms=1)
+    number = world.publish()
+    sign_in(client, "bid0@firm.kr")
+    form = client.get(f"/notices/{number}/bid")
+    response = client.post(
+        f"/notices/{number}/bid", data={"amount": "12.5", "picks": ["3"], "csrf": csrf_of(form.text)}
+    )
+    assert response.status_code == 422
+    assert "정수" in error_next_to(response.text, "amount")
+    client.cookies.set("jangter_lang", "en")
+    response = client.post(
+        f"/notices/{number}/bid", data={"amount": "87,650,000", "picks": ["3"], "csrf": csrf_of(form.text)}
+    )
+    assert "Choose exactly 2" in error_next_to(response.text, "picks")
+    assert 'value="87,650,000"' in response.text  # what was typed is kept
+
+
+def test_a_bid_from_the_form_gives_a_receipt_and_appears_under_my_bids(client: TestClient, ctx: AppContext) -> None:
+    world = make_world(ctx, firms=1)
+    number = world.publish()
+    sign_in(client, "bid0@firm.kr")
+    form = client.get(f"/notices/{number}/bid")
+    response = client.post(
+        f"/notices/{number}/bid", data={"amount": "87,650,000", "picks": ["3", "11"], "csrf": csrf_of(form.text)}
+    )
+    assert response.status_code == 200 and "입찰서 접수증" in response.text
+    assert "87,650,000" not in response.text
+    mine = client.get("/my/bids")
+    assert number in mine.text and "87,650,000" not in mine.text
+
+
+def test_forms_without_the_csrf_token_are_refused(client: TestClient, ctx: AppContext) -> None:
+    world = make_world(ctx, firms=1)
+    number = world.publish()
+    sign_in(client, "bid0@firm.kr")
+    response = client.post(
+        f"/notices/{number}/bid", data={"amount": "87,650,000", "picks": ["3", "11"], "csrf": "forged"}
+    )
+    assert response.status_code == 403
+    assert "보안 확인" in response.text
+
+
+def test_pages_for_signed_in_roles_send_strangers_to_the_login(client: TestClient) -> None:
+    response = client.get("/my/bids", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+def test_the_notice_form_marks_every_bad_field(client: TestClient, ctx: AppContext) -> None:
+    make_world(ctx, firms=0)
+    sign_in(client, "officer@gov.kr")
+    form = client.get("/agency/notices/new")
+    response = client.post(
+        "/agency/notices/new",
+        data={
+            "csrf": csrf_of(form.text),
+            "title": "",
+            "category": "goods",
+            "region": "11",
+            "base_amount": "-1",
+            "estimated_price": "abc",
+            "bid_start_at": "2026-11-02T09:00",
+            "deadline_at": "2026-11-11T10:30",
+            "opening_at": "2026-11-11T11:00",
+            "then": "publish",
+        },
+    )
+    assert response.status_code == 422
+    error_next_to(response.text, "base_amount")
+    error_next_to(response.text, "estimated_price")
+    # The title is checked with the other fields once the amounts parse:
+    response = client.post(
+        "/agency/notices/new",
+        data={
+            "csrf": csrf_of(form.text),
+            "title": "",
+            "category": "goods",
+            "region": "11",
+            "base_amount": "100,000,000",
+            "estimated_price": "90,909,090",
+            "bid_start_at": "2026-11-02T09:00",
+            "deadline_at": "2026-11-11T10:00",
+            "opening_at": "2026-11-11T11:00",
+            "then": "publish",
+        },
+    )
+    assert "공고명" in error_next_to(response.text, "title")
+
+
+def test_an_officer_publishes_and_a_bid_official_opens_through_the_pages(
+    client: TestClient, ctx: AppContext, clock: OffsetClock
+) -> None:
+    world = make_world(ctx, firms=2)
+    sign_in(client, "officer@gov.kr")
+    form = client.get("/agency/notices/new")
+    response = client.post(
+        "/agency/notices/new",
+        data={
+            "csrf": csrf_of(form.text),
+            "title": "청사 LED 조명 구매",
+            "category": "goods",
+            "region": "11",
+            "base_amount": "100,000,000",
+            "estimated_price": "90,909,090",
+            "bid_start_at": "2026-11-02T09:00",
+            "deadline_at": "2026-11-11T10:00",
+            "opening_at": "2026-11-11T11:00",
+            "then": "publish",
+        },
+    )
+    assert response.status_code == 200 and "공고를 게시했습니다" in response.text
+    [notice] = queries.list_public(ctx, queries.NoticeFilter()).items
+    assert notice.status is NoticeStatus.PUBLISHED
+    world.bid(notice.number, 0, 90_000_000, (1, 2))
+    world.bid(notice.number, 1, 91_000_000, (2, 3))
+
+    clock.set(DEADLINE - timedelta(hours=1))
+    client.cookies.clear()
+    sign_in(client, "official@gov.kr")
+    page = client.get(f"/agency/notices/{notice.number}")
+    early = client.post(f"/agency/notices/{notice.number}/open", data={"csrf": csrf_of(page.text)})
+    assert early.status_code == 409 and "마감 전" in early.text
+    clock.set(OPENING)
+    client.cookies.clear()
+    sign_in(client, "official@gov.kr")
+    page = client.get(f"/agency/notices/{notice.number}")
+    opened = client.post(f"/agency/notices/{notice.number}/open", data={"csrf": csrf_of(page.text)})
+    assert opened.status_code == 200 and "개찰했습니다" in opened.text and "90,000,000원" in opened.text
+    awarded = client.post(f"/agency/notices/{notice.number}/award", data={"csrf": csrf_of(opened.text)})
+    assert "낙찰자를 결정했습니다" in awarded.text
+    assert queries.get_notice(ctx, notice.number, None).status is NoticeStatus.AWARDED
+
+
+def test_firm_registration_page_checks_the_number_and_the_operator_approves(
+    client: TestClient, ctx: AppContext
+) -> None:
+    make_world(ctx, firms=0)
+    form = client.get("/register")
+    data = {
+        "csrf": csrf_of(form.text),
+        "name": "(주)새업체",
+        "business_number": "220-81-62518",
+        "representative": "홍길동",
+        "address": "서울",
+        "region": "11",
+        "admin_name": "홍길동",
+        "admin_email": "hong@new.kr",
+        "password": PASSWORD,
+        "password_again": PASSWORD,
+    }
+    refused = client.post("/register", data=data)
+    assert refused.status_code == 422
+    assert "검증번호" in error_next_to(refused.text, "business_number")
+    accepted = client.post("/register", data=data | {"business_number": "220-81-62517"})
+    assert accepted.status_code == 200 and "심사 후" in accepted.text
+    sign_in(client, "operator@pps.go.kr")
+    page = client.get("/operator/firms")
+    assert "(주)새업체" in page.text
+    firm_id = re.search(r'action="/operator/firms/(\d+)/review"', page.text)
+    assert firm_id
+    reject = client.post(
+        f"/operator/firms/{firm_id.group(1)}/review",
+        data={"csrf": csrf_of(page.text), "decision": "rejected", "reason": ""},
+    )
+    assert reject.status_code == 422 and "사유" in reject.text
+    client.post(f"/operator/firms/{firm_id.group(1)}/review", data={"csrf": csrf_of(page.text), "decision": "approved"})
+    assert "(주)새업체" not in client.get("/operator/firms").text.split("승인 (")[0]
