@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     log_level: str = "info"
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    #: Threads per web process for request handlers (database calls are blocking).
+    threads: int = Field(default=8, ge=1, le=200)
+    #: Python's GIL switch interval for the web processes, in milliseconds (Python's default is 5).
+    gil_switch_interval_ms: float = Field(default=0.5, gt=0, le=100)
     session_idle_minutes: int = Field(default=60, ge=5, le=24 * 60)
     session_absolute_hours: int = Field(default=12, ge=1, le=24 * 7)
     api_token_hours: int = Field(default=12, ge=1, le=24 * 90)

@@ -13,8 +13,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -58,6 +59,22 @@ class Receipt:
     @property
     def display_notice(self) -> str:
         return display_number(self.notice_number, self.notice_order)
+
+
+_NOTICES = cast(Table, Notice.__table__)
+_BIDS = cast(Table, Bid.__table__)
+_NOTICE_FOR_BID = select(
+    _NOTICES.c.id,
+    _NOTICES.c.status,
+    _NOTICES.c.deadline_at,
+    _NOTICES.c.bid_start_at,
+    _NOTICES.c.round,
+    _NOTICES.c.order,
+    _NOTICES.c.rule_set_version,
+).where(_NOTICES.c.number == bindparam("number"))
+
+#: The receipt time is the database clock at insert (``jangter_now()``), never the application's.
+_INSERT_BID = insert(_BIDS).values(received_at=sql_now()).returning(_BIDS.c.id, _BIDS.c.received_at)
 
 
 def _deadline_guard(bid_id: int, session: Session) -> None:
@@ -105,7 +122,23 @@ def _receipt(bid: Bid, notice: Notice, firm: Organisation, bidder_name: str) -> 
     )
 
 
+def _check_open(status: str | None, deadline_at: datetime, bid_start_at: datetime, now: datetime) -> None:
+    if status is None or status == NoticeStatus.DRAFT.value:
+        raise NotFound("공고", "Notice", code="notice_not_found")
+    if status != NoticeStatus.PUBLISHED.value or now > deadline_at:
+        if status in (NoticeStatus.PUBLISHED.value, NoticeStatus.CLOSED.value):
+            raise deadline_passed()
+        raise Conflict("notice_not_open", "입찰을 받고 있는 공고가 아닙니다.", "This notice is not open for bids.")
+    if now < bid_start_at:
+        raise Conflict("bidding_not_started", "아직 입찰 개시 전입니다.", "Bidding has not started yet.")
+
+
 def submit_bid(ctx: AppContext, actor: Actor | None, cmd: SubmitBid, claim: IdempotencyClaim | None = None) -> Receipt:
+    """Store a sealed bid and return its receipt — the hot path of the platform, kept to a few round trips.
+
+    One bid per firm per bidding round is enforced by a unique constraint; a retry with the same Idempotency-Key
+    gets the first receipt back, also when the two requests race.
+    """
     bidder = require_role(actor, Role.BIDDER)
     require_approved_supplier(bidder)
     now = ctx.clock.now()
@@ -114,19 +147,11 @@ def submit_bid(ctx: AppContext, actor: Actor | None, cmd: SubmitBid, claim: Idem
             session = uow.session
             if claim is not None and (earlier := idempotency.find(session, claim)) is not None:
                 return get_receipt(ctx, bidder, earlier.resource_id)
-            notice = session.scalars(select(Notice).where(Notice.number == cmd.notice_number)).one_or_none()
-            if notice is None or notice.status == NoticeStatus.DRAFT.value:
+            connection = session.connection()
+            notice = connection.execute(_NOTICE_FOR_BID, {"number": cmd.notice_number}).one_or_none()
+            if notice is None:
                 raise NotFound("공고", "Notice", code="notice_not_found")
-            if notice.status != NoticeStatus.PUBLISHED.value or now > notice.deadline_at:
-                if notice.status in (NoticeStatus.PUBLISHED.value, NoticeStatus.CLOSED.value):
-                    raise deadline_passed()
-                raise Conflict(
-                    "notice_not_open",
-                    "입찰을 받고 있는 공고가 아닙니다.",
-                    "This notice is not open for bids.",
-                )
-            if now < notice.bid_start_at:
-                raise Conflict("bidding_not_started", "아직 입찰 개시 전입니다.", "Bidding has not started yet.")
+            _check_open(notice.status, notice.deadline_at, notice.bid_start_at, now)
             rules = ctx.rules.version(notice.rule_set_version or "")
             content = validate_content(
                 cmd.amount,
@@ -135,19 +160,24 @@ def submit_bid(ctx: AppContext, actor: Actor | None, cmd: SubmitBid, claim: Idem
                 picks_per_bid=rules.reserve_price.picks_per_bid,
                 salt=ctx.rng.token_bytes(16),
             )
-            exists = session.scalar(
-                select(func.count())
-                .select_from(Bid)
-                .where(Bid.notice_id == notice.id, Bid.round == notice.round, Bid.firm_id == bidder.org_id)
-            )
-            if exists:
-                # A concurrent retry with the same key may have committed since the first look: replay it.
-                if claim is not None and (earlier := idempotency.find(session, claim)) is not None:
-                    return get_receipt(ctx, bidder, earlier.resource_id)
-                raise _already_bid()
             payload = encode_payload(content)
             digest = content_hash(payload)
             public_id = secrets.token_hex(16)
+            bid_id, received_at = connection.execute(
+                _INSERT_BID,
+                {
+                    "public_id": public_id,
+                    "notice_id": notice.id,
+                    "round": notice.round,
+                    "notice_order": notice.order,
+                    "firm_id": bidder.org_id,
+                    "bidder_id": bidder.person_id,
+                    "payload": payload,
+                    "payload_format": PLAIN_V0,
+                    "content_hash": digest,
+                    "status": BidStatus.SEALED.value,
+                },
+            ).one()
             audit.record(
                 session,
                 at=now,
@@ -156,7 +186,7 @@ def submit_bid(ctx: AppContext, actor: Actor | None, cmd: SubmitBid, claim: Idem
                 entity_type="bid",
                 entity_id=public_id,
                 after={
-                    "notice": notice.number,
+                    "notice": cmd.notice_number,
                     "round": notice.round,
                     "firm_id": bidder.org_id,
                     "content_hash": digest,
@@ -164,25 +194,6 @@ def submit_bid(ctx: AppContext, actor: Actor | None, cmd: SubmitBid, claim: Idem
             )
             if claim is not None:
                 idempotency.remember(session, claim, resource_type="bid", resource_id=public_id, at=now)
-            session.flush()
-            # The bid row goes in last: its deadline check is the final act before COMMIT.
-            bid_id, received_at = session.execute(
-                insert(Bid)
-                .values(
-                    public_id=public_id,
-                    notice_id=notice.id,
-                    round=notice.round,
-                    notice_order=notice.order,
-                    firm_id=bidder.org_id,
-                    bidder_id=bidder.person_id,
-                    received_at=sql_now(),
-                    payload=payload,
-                    payload_format=PLAIN_V0,
-                    content_hash=digest,
-                    status=BidStatus.SEALED.value,
-                )
-                .returning(Bid.id, Bid.received_at)
-            ).one()
             if ctx.db.dialect == "sqlite":
                 uow.add_commit_guard(partial(_deadline_guard, bid_id))
             uow.commit()
@@ -193,6 +204,7 @@ def submit_bid(ctx: AppContext, actor: Actor | None, cmd: SubmitBid, claim: Idem
             raise deadline_passed() from None
         if not isinstance(exc, IntegrityError):
             raise
+        # The firm has bid already — or a concurrent retry with the same key got there first: replay it.
         if claim is not None:
             with ctx.db.reading() as session:
                 earlier = idempotency.find(session, claim)
@@ -201,7 +213,7 @@ def submit_bid(ctx: AppContext, actor: Actor | None, cmd: SubmitBid, claim: Idem
         raise _already_bid() from None
     return Receipt(
         receipt_id=public_id,
-        notice_number=notice.number,
+        notice_number=cmd.notice_number,
         notice_order=notice.order,
         round=notice.round,
         firm_name=bidder.org_name,

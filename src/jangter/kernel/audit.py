@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Table, Text, insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from jangter.kernel.db import Base, BigIntPK, JSONType, UTCDateTime
@@ -76,17 +76,22 @@ def record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
     reason: str | None = None,
-) -> AuditRecord:
-    entry = AuditRecord(
-        at=at,
-        actor_person_id=actor.person_id,
-        actor_label=actor.label,
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        before=_plain(before) if before is not None else None,
-        after=_plain(after) if after is not None else None,
-        reason=reason,
+) -> None:
+    """Write one audit record now, in the caller's transaction (a prepared Core insert: audits are on hot paths)."""
+    session.connection().execute(
+        _INSERT,
+        {
+            "at": at,
+            "actor_person_id": actor.person_id,
+            "actor_label": actor.label,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "before": _plain(before) if before is not None else None,
+            "after": _plain(after) if after is not None else None,
+            "reason": reason,
+        },
     )
-    session.add(entry)
-    return entry
+
+
+_INSERT = insert(cast(Table, AuditRecord.__table__))
