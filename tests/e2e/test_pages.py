@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
+from jangter.identity.domain.roles import Actor
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from jangter.tendering import queries
@@ -228,3 +229,39 @@ def test_firm_registration_page_checks_the_number_and_the_operator_approves(
     assert reject.status_code == 422 and "사유" in reject.text
     client.post(f"/operator/firms/{firm_id.group(1)}/review", data={"csrf": csrf_of(page.text), "decision": "approved"})
     assert "(주)새업체" not in client.get("/operator/firms").text.split("승인 (")[0]
+
+
+def test_a_refused_publication_keeps_the_saved_draft_and_edits_it(client: TestClient, ctx: AppContext) -> None:
+    make_world(ctx, firms=0)
+    sign_in(client, "officer@gov.kr")
+    form = client.get("/agency/notices/new")
+    data = {
+        "csrf": csrf_of(form.text),
+        "title": "청사 LED 조명 구매",
+        "category": "goods",
+        "region": "11",
+        "base_amount": "100,000,000",
+        "estimated_price": "90,909,090",
+        "bid_start_at": "2026-11-02T09:00",
+        "deadline_at": "2026-11-11T10:30",
+        "opening_at": "2026-11-11T11:00",
+        "then": "publish",
+    }
+    refused = client.post("/agency/notices/new", data=data)
+    assert refused.status_code == 422
+    assert "정시" in error_next_to(refused.text, "deadline_at")
+    [draft] = queries.list_for_agency(ctx, _officer(ctx)).items
+    assert f'action="/agency/notices/{draft.number}/edit"' in refused.text
+    fixed = client.post(f"/agency/notices/{draft.number}/edit", data=data | {"deadline_at": "2026-11-11T10:00"})
+    assert "공고를 게시했습니다" in fixed.text
+    assert len(queries.list_for_agency(ctx, _officer(ctx)).items) == 1
+
+
+def _officer(ctx: AppContext) -> Actor:
+    from sqlalchemy import select
+
+    from jangter.identity.orm import Person
+    from jangter.identity.service import actor_of_person
+
+    with ctx.db.reading() as session:
+        return actor_of_person(ctx, session.scalars(select(Person.id).where(Person.email == "officer@gov.kr")).one())

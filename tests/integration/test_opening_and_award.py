@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from jangter.bidding.orm import Bid
+from jangter.bidding.queries import my_bids
 from jangter.evaluation import service as evaluation
 from jangter.evaluation.domain.award_floor import floor_price
 from jangter.evaluation.domain.ranking import FailureReason
@@ -102,6 +103,9 @@ def test_a_single_bid_fails_the_notice_and_its_price_stays_sealed(ctx: AppContex
     assert result.prices == ()
     assert [b.amount for b in result.bids] == [None]
     assert queries.get_notice(ctx, number, None).status is NoticeStatus.FAILED
+    [mine] = my_bids(ctx, world.firms[0])
+    assert mine.round_failure is FailureReason.SINGLE_BID
+    assert mine.amount is None
 
 
 def test_a_failed_notice_is_re_announced_with_a_new_order_round_and_prices(ctx: AppContext, clock: OffsetClock) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from jangter.bidding.domain.bid import BidStatus
 from jangter.bidding.orm import Bid
-from jangter.evaluation.domain.ranking import Standing
+from jangter.evaluation.domain.ranking import FailureReason, Standing
 from jangter.evaluation.orm import Opening
 from jangter.identity.domain.roles import Actor, Role, require_role
 from jangter.kernel.context import AppContext
@@ -37,6 +37,8 @@ class MyBid:
     rank: int | None
     standing: Standing | None
     won: bool
+    round_failure: FailureReason | None  # the bid's round failed (유찰), e.g. 단독응찰
+    earlier_round: bool  # the notice has since been re-announced: this bid belongs to a closed round
 
     @property
     def display_notice(self) -> str:
@@ -74,6 +76,8 @@ def my_bids(ctx: AppContext, actor: Actor | None, limit: int = 200) -> list[MyBi
                 rank=bid.rank if opened else None,
                 standing=Standing(bid.standing) if opened and bid.standing else None,
                 won=opening is not None and opening.awarded_at is not None and opening.winner_bid_id == bid.id,
+                round_failure=FailureReason(opening.failure_reason) if opening and opening.failure_reason else None,
+                earlier_round=bid.round < notice.round,
             )
         )
     return result

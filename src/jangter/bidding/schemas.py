@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict
 from jangter.bidding.domain.bid import BidStatus
 from jangter.bidding.queries import MyBid
 from jangter.bidding.service import Receipt
-from jangter.evaluation.domain.ranking import Standing
+from jangter.evaluation.domain.ranking import FailureReason, Standing
 from jangter.tendering.domain.notice import NoticeStatus
 
 
@@ -68,6 +68,7 @@ class MyBidOut(BaseModel):
     rank: int | None
     standing: Standing | None
     won: bool
+    round_failure: FailureReason | None = Field(description="Why the bid's round failed (유찰), if it did")
 
     @classmethod
     def of(cls, b: MyBid) -> MyBidOut:
@@ -86,4 +87,5 @@ class MyBidOut(BaseModel):
             rank=b.rank,
             standing=b.standing,
             won=b.won,
+            round_failure=b.round_failure,
         )

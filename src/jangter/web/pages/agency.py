@@ -99,19 +99,21 @@ def new_notice(request: Request, ctx: Ctx, actor: PageActor) -> HTMLResponse:
 def create_notice(request: Request, ctx: Ctx, actor: PageActor, form: Form) -> Response:
     reader = FormReader(form)
     check_csrf(request, reader.text("csrf"))
+    values = {k: reader.text(k) for k in form}
+    lang = choose_lang(request)
+    number = None
     try:
         number = service.create_draft(ctx, actor, _read_terms(reader))
         if reader.text("then") == "publish":
             service.publish(ctx, actor, number)
             return RedirectResponse(f"/agency/notices/{number}?done=published", status_code=303)
     except (DomainError, ValidationProblems) as exc:
-        values = {k: reader.text(k) for k in form}
-        return render(
-            request,
-            "notice_form.html",
-            _form_context(ctx, values, errors_by_field(exc, choose_lang(request)), None),
-            status=exc.status,
-        )
+        # If the draft was saved and only publication was refused, the form now edits that draft, so that
+        # correcting it does not create a second one.
+        context = _form_context(ctx, values, errors_by_field(exc, lang), number)
+        if number is not None:
+            context["message"] = MESSAGES["saved"][1 if lang == "en" else 0]
+        return render(request, "notice_form.html", context, status=exc.status)
     return RedirectResponse(f"/agency/notices/{number}?done=saved", status_code=303)
 
 
