@@ -179,3 +179,37 @@ def test_repeated_failed_sign_ins_lock_the_account(client: TestClient, world: Wo
         429,
         "account_locked",
     )
+
+
+def test_creating_posts_honour_the_idempotency_key(client: TestClient, world: World) -> None:
+    operator = token(client, "operator@pps.go.kr", PASSWORD)
+    agency = {"name": "국토교통부", "agency_code": "1613000", "jurisdiction": "national", "region": "36"}
+    first = client.post("/api/v1/agencies", json=agency, headers=operator | {"Idempotency-Key": "ag-1"})
+    again = client.post("/api/v1/agencies", json=agency, headers=operator | {"Idempotency-Key": "ag-1"})
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    problem(
+        client.post(
+            "/api/v1/agencies", json=agency | {"name": "다른 기관"}, headers=operator | {"Idempotency-Key": "ag-1"}
+        ),
+        422,
+        "idempotency_key_reused",
+    )
+    member = {"email": "new@molit.go.kr", "name": "새 담당자", "password": PASSWORD, "roles": ["procurement_officer"]}
+    path = f"/api/v1/organisations/{first.json()['id']}/members"
+    assert (
+        client.post(path, json=member, headers=operator | {"Idempotency-Key": "m-1"}).json()
+        == client.post(path, json=member, headers=operator | {"Idempotency-Key": "m-1"}).json()
+    )
+    firm = {
+        "name": "(주)재시도",
+        "business_number": brn("555810123"),
+        "representative": "김",
+        "address": "서울",
+        "region": "11",
+        "admin": {"email": "retry@firm.kr", "name": "김", "password": PASSWORD},
+    }
+    once = client.post("/api/v1/firms", json=firm, headers={"Idempotency-Key": "reg-1"})
+    twice = client.post("/api/v1/firms", json=firm, headers={"Idempotency-Key": "reg-1"})
+    assert once.status_code == twice.status_code == 201
+    assert once.json()["id"] == twice.json()["id"]

@@ -9,12 +9,18 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from jangter.identity import service
+from jangter.identity.domain.registration_number import is_valid_brn
 from jangter.identity.domain.roles import OrgKind, RegistrationStatus, Role, require_role
 from jangter.identity.schemas import AgencyIn, FirmRegistrationIn, MemberIn, MeOut, OrgOut, ReviewIn, TokenOut
 from jangter.kernel.errors import NotFound
-from jangter.web.http import ApiActor, Ctx, get_settings
+from jangter.web.http import ApiActor, Ctx, anonymous_idempotency_claim, get_settings, idempotency_claim
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
+
+
+def normalise_brn_or_raw(text: str) -> str:
+    digits = "".join(c for c in text if c.isdigit())
+    return digits if is_valid_brn(digits) else text
 
 
 @router.post("/auth/token", response_model=TokenOut, summary="Sign in with e-mail and password; get a bearer token")
@@ -40,7 +46,13 @@ def me(actor: ApiActor) -> MeOut:
 
 
 @router.post("/firms", status_code=201, response_model=OrgOut, summary="Apply to register a supplier firm")
-def register_firm(ctx: Ctx, body: FirmRegistrationIn, response: Response) -> OrgOut:
+def register_firm(ctx: Ctx, body: FirmRegistrationIn, request: Request, response: Response) -> OrgOut:
+    # Anonymous callers: the key is scoped to the business number, which only one firm can hold.
+    claim = anonymous_idempotency_claim(
+        request,
+        f"POST /firms {normalise_brn_or_raw(body.business_number)}",
+        body.model_dump(mode="json", exclude={"admin": {"password"}}),  # no password in the stored fingerprint
+    )
     firm_id = service.register_firm(
         ctx,
         service.FirmRegistration(
@@ -57,6 +69,7 @@ def register_firm(ctx: Ctx, body: FirmRegistrationIn, response: Response) -> Org
                 roles=frozenset({Role.COMPANY_ADMIN, Role.BIDDER}),
             ),
         ),
+        claim,
     )
     response.headers["Location"] = f"/api/v1/firms/{firm_id}"
     return OrgOut.of(service.get_org(ctx, firm_id))
@@ -91,7 +104,8 @@ def list_agencies(ctx: Ctx) -> list[OrgOut]:
 
 
 @router.post("/agencies", status_code=201, response_model=OrgOut, summary="Onboard an agency (operator)")
-def create_agency(ctx: Ctx, actor: ApiActor, body: AgencyIn) -> OrgOut:
+def create_agency(ctx: Ctx, actor: ApiActor, body: AgencyIn, request: Request) -> OrgOut:
+    claim = idempotency_claim(request, actor, "POST /agencies", body.model_dump(mode="json"))
     agency_id = service.create_agency(
         ctx,
         actor,
@@ -103,6 +117,7 @@ def create_agency(ctx: Ctx, actor: ApiActor, body: AgencyIn) -> OrgOut:
             region=body.region,
             business_number=body.business_number,
         ),
+        claim,
     )
     return OrgOut.of(service.get_org(ctx, agency_id))
 
@@ -113,11 +128,15 @@ def create_agency(ctx: Ctx, actor: ApiActor, body: AgencyIn) -> OrgOut:
     response_model=MeOut,
     summary="Add a person (company administrator for the firm; operator for agencies)",
 )
-def add_member(ctx: Ctx, actor: ApiActor, org_id: int, body: MemberIn) -> MeOut:
+def add_member(ctx: Ctx, actor: ApiActor, org_id: int, body: MemberIn, request: Request) -> MeOut:
+    claim = idempotency_claim(
+        request, actor, f"POST /organisations/{org_id}/members", body.model_dump(mode="json", exclude={"password"})
+    )
     person_id = service.add_member(
         ctx,
         actor,
         org_id,
         service.NewPerson(email=body.email, name=body.name, password=body.password, roles=frozenset(body.roles)),
+        claim,
     )
     return MeOut.of(service.actor_of_person(ctx, person_id))

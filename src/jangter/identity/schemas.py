@@ -52,7 +52,9 @@ class MemberIn(PersonIn):
 class FirmRegistrationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=200)
-    business_number: str = Field(examples=["124-81-00998"], description="사업자등록번호, checked by its check digit")
+    business_number: str = Field(
+        max_length=20, examples=["124-81-00998"], description="사업자등록번호, checked by its check digit"
+    )
     corporate_number: str | None = Field(default=None, description="법인등록번호 (13 digits) for corporations")
     representative: str = Field(min_length=1, max_length=100)
     address: str = Field(min_length=1, max_length=300)

@@ -22,10 +22,11 @@ from jangter.identity.domain.roles import (
 )
 from jangter.identity.orm import LoginSession, Organisation, Person, PersonRole
 from jangter.identity.passwords import DUMMY_HASH, check_policy, hash_password, verify_password
-from jangter.kernel import audit
+from jangter.kernel import audit, idempotency
 from jangter.kernel.audit import AuditActor
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError, NotFound
+from jangter.kernel.idempotency import IdempotencyClaim
 from jangter.kernel.procurement import REGIONS, Jurisdiction
 
 MAX_FAILED_LOGINS = 5
@@ -266,7 +267,7 @@ class FirmRegistration:
     admin: NewPerson
 
 
-def register_firm(ctx: AppContext, reg: FirmRegistration) -> int:
+def register_firm(ctx: AppContext, reg: FirmRegistration, claim: IdempotencyClaim | None = None) -> int:
     """A firm applies for registration (입찰참가자격 등록신청); it waits for the operator's review."""
     now = ctx.clock.now()
     brn = normalise_brn(reg.business_number)
@@ -281,6 +282,8 @@ def register_firm(ctx: AppContext, reg: FirmRegistration) -> int:
     if reg.region not in REGIONS:
         raise DomainError("region_invalid", "지역을 선택하십시오.", "Please choose a region.", field="region")
     with ctx.uow() as uow:
+        if claim is not None and (earlier := idempotency.find(uow.session, claim)) is not None:
+            return int(earlier.resource_id)
         if uow.session.scalar(
             select(func.count()).select_from(Organisation).where(Organisation.business_number == brn)
         ):
@@ -322,6 +325,8 @@ def register_firm(ctx: AppContext, reg: FirmRegistration) -> int:
             entity_id=str(org.id),
             after={"name": org.name, "business_number": brn, "registration_status": org.registration_status},
         )
+        if claim is not None:
+            idempotency.remember(uow.session, claim, resource_type="organisation", resource_id=str(org.id), at=now)
         uow.commit()
         return org.id
 
@@ -387,13 +392,13 @@ class NewAgency:
     business_number: str | None = None
 
 
-def create_agency(ctx: AppContext, actor: Actor | None, new: NewAgency) -> int:
+def create_agency(ctx: AppContext, actor: Actor | None, new: NewAgency, claim: IdempotencyClaim | None = None) -> int:
     """Agencies are onboarded by the operator (they do not self-register)."""
     operator = require_role(actor, Role.OPERATOR)
-    return _create_org(ctx, audit_actor(operator), OrgKind.AGENCY, new)
+    return _create_org(ctx, audit_actor(operator), OrgKind.AGENCY, new, claim)
 
 
-def _create_org(ctx: AppContext, who: AuditActor, kind: OrgKind, new: NewAgency) -> int:
+def _create_org(ctx: AppContext, who: AuditActor, kind: OrgKind, new: NewAgency, claim: IdempotencyClaim | None) -> int:
     now = ctx.clock.now()
     brn = normalise_brn(new.business_number) if new.business_number else None
     if not new.name.strip():
@@ -401,6 +406,8 @@ def _create_org(ctx: AppContext, who: AuditActor, kind: OrgKind, new: NewAgency)
     if new.region not in REGIONS:
         raise DomainError("region_invalid", "지역을 선택하십시오.", "Please choose a region.", field="region")
     with ctx.uow() as uow:
+        if claim is not None and (earlier := idempotency.find(uow.session, claim)) is not None:
+            return int(earlier.resource_id)
         org = Organisation(
             kind=kind.value,
             name=new.name.strip(),
@@ -432,6 +439,8 @@ def _create_org(ctx: AppContext, who: AuditActor, kind: OrgKind, new: NewAgency)
             entity_id=str(org.id),
             after={"name": org.name, "agency_code": org.agency_code},
         )
+        if claim is not None:
+            idempotency.remember(uow.session, claim, resource_type="organisation", resource_id=str(org.id), at=now)
         uow.commit()
         return org.id
 
@@ -468,7 +477,9 @@ def bootstrap_operator(ctx: AppContext, org_name: str, person: NewPerson) -> int
         return added.id
 
 
-def add_member(ctx: AppContext, actor: Actor | None, org_id: int, new: NewPerson) -> int:
+def add_member(
+    ctx: AppContext, actor: Actor | None, org_id: int, new: NewPerson, claim: IdempotencyClaim | None = None
+) -> int:
     """A company administrator adds members to the firm; the operator adds people to agencies."""
     if actor is not None and actor.has(Role.OPERATOR):
         who = actor
@@ -476,6 +487,8 @@ def add_member(ctx: AppContext, actor: Actor | None, org_id: int, new: NewPerson
         who = require_role(actor, Role.COMPANY_ADMIN, org_id=org_id)
     now = ctx.clock.now()
     with ctx.uow() as uow:
+        if claim is not None and (earlier := idempotency.find(uow.session, claim)) is not None:
+            return int(earlier.resource_id)
         org = uow.session.get(Organisation, org_id)
         if org is None:
             raise NotFound("기관", "Organisation")
@@ -489,6 +502,8 @@ def add_member(ctx: AppContext, actor: Actor | None, org_id: int, new: NewPerson
             entity_id=str(person.id),
             after={"email": person.email, "org_id": org_id, "roles": sorted(r.value for r in new.roles)},
         )
+        if claim is not None:
+            idempotency.remember(uow.session, claim, resource_type="person", resource_id=str(person.id), at=now)
         uow.commit()
         return person.id
 

@@ -238,3 +238,11 @@ async def read_form(request: Request) -> FormData:
 
 
 Form = Annotated[FormData, Depends(read_form)]
+
+
+def anonymous_idempotency_claim(request: Request, scope: str, body: Any) -> IdempotencyClaim | None:
+    """A key for a caller without an account; ``scope`` must hold something only that caller can claim."""
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    return IdempotencyClaim(principal_id=0, scope=scope, key=check_key(key), request_hash=request_fingerprint(body))
