@@ -9,6 +9,7 @@ Writes the table to the terminal and to ``var/reports/bench-<date>.md``.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import httpx2 as httpx
 from argon2 import PasswordHasher
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -31,7 +33,8 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from jangter.bidding.orm import Bid
-from jangter.identity import passwords
+from jangter.client import sealing
+from jangter.identity import keys, passwords
 from jangter.identity.domain.registration_number import brn_check_digit
 from jangter.identity.domain.roles import RegistrationStatus, Role
 from jangter.identity.service import (
@@ -53,8 +56,10 @@ from jangter.kernel.context import AppContext
 from jangter.kernel.db import Database
 from jangter.kernel.procurement import Category, ContractMethod, Jurisdiction
 from jangter.kernel.randomness import SystemRandomSource
+from jangter.kernel.signing import PlatformSigner
 from jangter.migrations import upgrade
 from jangter.rules.loader import load_rule_book
+from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from jangter.tendering.domain.terms import NoticeTerms
 
@@ -62,7 +67,7 @@ ADMIN_URL = os.environ.get("JANGTER_BENCH_ADMIN_URL", "postgresql+psycopg://post
 CLIENTS = int(os.environ.get("JANGTER_BENCH_CLIENTS", "64"))
 SECONDS = int(os.environ.get("JANGTER_BENCH_SECONDS", "20"))
 FIRMS = int(os.environ.get("JANGTER_BENCH_FIRMS", "1200"))
-NOTICES = int(os.environ.get("JANGTER_BENCH_NOTICES", "40"))
+NOTICES = int(os.environ.get("JANGTER_BENCH_NOTICES", "20"))
 THREADS = min(2, CLIENTS)
 WEB_WORKERS = int(os.environ.get("JANGTER_BENCH_WEB_WORKERS", "4"))
 WEB_THREADS = int(os.environ.get("JANGTER_BENCH_WEB_THREADS", "3"))
@@ -148,9 +153,17 @@ def _deadline(days: int) -> datetime:
 def seed(url: str, pairs_file: Path) -> None:
     """Agencies, firms with bidders and API tokens, published notices; writes one (token, notice) per line."""
     passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # seeding speed only
+    keys.WRAP_COST.update(time_cost=1, memory_cost=1024)
     clock = SystemClock()
     db = Database(url, clock, pool_size=4)
-    ctx = AppContext(db=db, clock=clock, calendar=KoreanCalendar(), rules=load_rule_book(), rng=SystemRandomSource())
+    ctx = AppContext(
+        db=db,
+        clock=clock,
+        calendar=KoreanCalendar(),
+        rules=load_rule_book(),
+        rng=SystemRandomSource(),
+        signer=PlatformSigner.generate(),
+    )
     operator = actor_of_person(
         ctx,
         bootstrap_operator(
@@ -167,9 +180,21 @@ def seed(url: str, pairs_file: Path) -> None:
             NewPerson("officer@mois.go.kr", "계약관", PASSWORD, frozenset({Role.PROCUREMENT_OFFICER})),
         ),
     )
+    for i in range(5):
+        member = actor_of_person(
+            ctx,
+            add_member(
+                ctx,
+                operator,
+                agency,
+                NewPerson(f"member{i}@mois.go.kr", f"개찰위원{i}", PASSWORD, frozenset({Role.OPENING_COMMITTEE})),
+            ),
+        )
+        keys.register_committee_key(ctx, member, PASSWORD)
     deadline = _deadline(10)
     numbers = []
     tokens = []
+    firms: list[tuple[str, Ed25519PrivateKey]] = []
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("공고 / notices", total=NOTICES)
         for i in range(NOTICES):
@@ -209,19 +234,43 @@ def seed(url: str, pairs_file: Path) -> None:
                     representative="대표",
                     address="대전광역시 서구",
                     region="30",
-                    admin=NewPerson(f"bid{i}@bench.kr", f"입찰자{i}", PASSWORD, frozenset({Role.BIDDER})),
+                    admin=NewPerson(
+                        f"bid{i}@bench.kr", f"입찰자{i}", PASSWORD, frozenset({Role.BIDDER, Role.COMPANY_ADMIN})
+                    ),
                 ),
             )
             review_firm(ctx, operator, firm_id, RegistrationStatus.APPROVED, None)
             issued = sign_in(ctx, f"bid{i}@bench.kr", PASSWORD, kind=SessionKind.API, lifetime=timedelta(hours=6))
+            _, signing_key = sealing.generate_signing_key()
+            keys.register_signing_key(ctx, issued.actor, firm_id, sealing.public_key_b64(signing_key))
             tokens.append(issued.token)
+            firms.append((brn, signing_key))
             progress.advance(task)
+        notice_keys = {}
+        for number in numbers:
+            detail = queries.get_notice(ctx, number, None)
+            assert detail.opening_key is not None
+            notice_keys[number] = sealing.NoticeKey.from_api(
+                {"number": number, "order": detail.order, "opening_key": vars(detail.opening_key)}
+            )
+        # Interleave notices so that concurrent requests hit different notices and firms. Bids are sealed here,
+        # ahead of the run, as each bidder's own computer would do it.
+        task = progress.add_task("봉인 / sealing", total=len(tokens) * len(numbers))
+        with pairs_file.open("w") as out:
+            for firm_index, token in enumerate(tokens):
+                brn, signing_key = firms[firm_index]
+                for n in range(len(numbers)):
+                    number = numbers[(firm_index + n) % len(numbers)]
+                    envelope = sealing.seal(
+                        notice_keys[number],
+                        firm=brn,
+                        amount=85_000_000 + firm_index * 100 + n,
+                        picks=(1 + n % 15, 1 + (n + 7) % 15),
+                        signing_key=signing_key,
+                    )
+                    out.write(f"{token}\t{number}\t{json.dumps(envelope.as_document())}\n")
+                    progress.advance(task)
     db.dispose()
-    # Interleave notices so that concurrent requests hit different notices and firms.
-    with pairs_file.open("w") as out:
-        for firm_index, token in enumerate(tokens):
-            for n in range(len(numbers)):
-                out.write(f"{token} {numbers[(firm_index + n) % len(numbers)]}\n")
 
 
 def _free_port() -> int:

@@ -1,4 +1,5 @@
--- wrk script: every request submits one sealed bid for a (bidder token, notice) pair no other request uses.
+-- wrk script: every request submits one sealed bid (sealed beforehand, as a bidder's computer does) for a
+-- (bidder token, notice) pair no other request uses. Lines: token TAB notice TAB envelope-json.
 local pairs_file = os.getenv("JANGTER_BENCH_PAIRS")
 local lines = {}
 for line in io.lines(pairs_file) do lines[#lines + 1] = line end
@@ -19,17 +20,13 @@ function init(args)
   refused = 0
   failed = 0
   wrapped = 0
-  math.randomseed(1000 + id)
 end
 
 function request()
   if idx >= #lines then wrapped = wrapped + 1 end
   local line = lines[(idx % #lines) + 1]
   idx = idx + nthreads
-  local token, number = line:match("(%S+) (%S+)")
-  local a = math.random(1, 15)
-  local b = (a + math.random(0, 13)) % 15 + 1
-  local body = string.format('{"amount": %d, "picks": [%d, %d]}', 85000000 + math.random(0, 9999999), a, b)
+  local token, number, body = line:match("([^\t]+)\t([^\t]+)\t(.+)")
   return wrk.format("POST", "/api/v1/notices/" .. number .. "/bids",
     { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
 end

@@ -18,18 +18,21 @@ from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from jangter.identity import passwords
+from jangter.identity import keys, passwords
 from jangter.kernel.calendar import SEOUL, KoreanCalendar
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from jangter.kernel.db import Database
 from jangter.kernel.randomness import SeededRandomSource
+from jangter.kernel.signing import PlatformSigner
 from jangter.migrations import upgrade
 from jangter.rules.loader import load_rule_book
 from jangter.schema import metadata
 
 PG_URL = os.environ.get("JANGTER_TEST_DATABASE_URL", "")
 ENGINES = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+PLATFORM_KEY = PlatformSigner.generate()
 
 #: Monday 2 November 2026, 09:00 in Seoul: a working day, with no holiday in the next three weeks.
 SCENARIO_START = datetime(2026, 11, 2, 9, 0, tzinfo=SEOUL)
@@ -38,10 +41,12 @@ SCENARIO_START = datetime(2026, 11, 2, 9, 0, tzinfo=SEOUL)
 @pytest.fixture(scope="session", autouse=True)
 def _cheaper_password_hashing() -> Iterator[None]:
     """Real argon2id with test-sized cost, so that creating people does not dominate the run time."""
-    original = passwords._HASHER
+    original, original_wrap = passwords._HASHER, dict(keys.WRAP_COST)
     passwords._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    keys.WRAP_COST.update(time_cost=1, memory_cost=1024)
     yield
     passwords._HASHER = original
+    keys.WRAP_COST.update(original_wrap)
 
 
 @pytest.fixture(scope="session")
@@ -95,5 +100,12 @@ def clock() -> OffsetClock:
 @pytest.fixture
 def ctx(database_url: str, clock: OffsetClock) -> Iterator[AppContext]:
     db = Database(database_url, clock, pool_size=5)
-    yield AppContext(db=db, clock=clock, calendar=KoreanCalendar(), rules=load_rule_book(), rng=SeededRandomSource(7))
+    yield AppContext(
+        db=db,
+        clock=clock,
+        calendar=KoreanCalendar(),
+        rules=load_rule_book(),
+        rng=SeededRandomSource(7),
+        signer=PLATFORM_KEY,
+    )
     db.dispose()

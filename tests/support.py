@@ -6,9 +6,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from jangter.bidding.service import Receipt, SubmitBid, submit_bid
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from jangter.bidding.ceremony import Credential
+from jangter.bidding.domain.envelope import SuiteId
+from jangter.bidding.service import Receipt, submit_bid
+from jangter.client import sealing
+from jangter.client.sealing import NoticeKey
+from jangter.evaluation.service import open_bids
 from jangter.identity.domain.registration_number import brn_check_digit
 from jangter.identity.domain.roles import Actor, RegistrationStatus, Role
+from jangter.identity.keys import register_committee_key, register_signing_key
 from jangter.identity.service import (
     FirmRegistration,
     NewAgency,
@@ -23,6 +31,7 @@ from jangter.identity.service import (
 from jangter.kernel.calendar import SEOUL
 from jangter.kernel.context import AppContext
 from jangter.kernel.procurement import Category, ContractMethod, Jurisdiction
+from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from jangter.tendering.domain.terms import NoticeTerms
 
@@ -58,6 +67,9 @@ def terms(**changes: Any) -> NoticeTerms:
     return replace(base, **changes)
 
 
+COMMITTEE_PASSPHRASE = "committee-passphrase-2026"
+
+
 @dataclass
 class World:
     ctx: AppContext
@@ -65,7 +77,9 @@ class World:
     officer: Actor
     official: Actor
     other_officer: Actor
+    committee: list[Credential] = field(default_factory=list)
     firms: list[Actor] = field(default_factory=list)
+    firm_keys: list[Ed25519PrivateKey] = field(default_factory=list)
     pending_firm: Actor | None = None
 
     def publish(self, **changes: Any) -> str:
@@ -73,8 +87,32 @@ class World:
         tendering.publish(self.ctx, self.officer, number)
         return number
 
-    def bid(self, number: str, firm: int, amount: int, picks: tuple[int, int]) -> Receipt:
-        return submit_bid(self.ctx, self.firms[firm], SubmitBid(number, amount, picks))
+    def notice_key(self, number: str) -> NoticeKey:
+        detail = queries.get_notice(self.ctx, number, None)
+        assert detail.opening_key is not None
+        return NoticeKey.from_api({"number": number, "order": detail.order, "opening_key": vars(detail.opening_key)})
+
+    def seal(
+        self, number: str, firm: int, amount: int, picks: tuple[int, ...], suite: SuiteId = SuiteId.P256
+    ) -> dict[str, Any]:
+        actor = self.firms[firm]
+        envelope = sealing.seal(
+            self.notice_key(number),
+            firm=actor.org_business_number or "",
+            amount=amount,
+            picks=picks,
+            signing_key=self.firm_keys[firm],
+            suite=suite,
+        )
+        return envelope.as_document()
+
+    def bid(
+        self, number: str, firm: int, amount: int, picks: tuple[int, ...], suite: SuiteId = SuiteId.P256
+    ) -> Receipt:
+        return submit_bid(self.ctx, self.firms[firm], number, self.seal(number, firm, amount, picks, suite))
+
+    def open(self, number: str, members: int = 3) -> None:
+        open_bids(self.ctx, self.official, number, self.committee[:members])
 
 
 def make_world(ctx: AppContext, firms: int = 3, jurisdiction: Jurisdiction = Jurisdiction.NATIONAL) -> World:
@@ -95,6 +133,16 @@ def make_world(ctx: AppContext, firms: int = 3, jurisdiction: Jurisdiction = Jur
         person = add_member(ctx, operator, org, NewPerson(f"{key}@gov.kr", key, PASSWORD, frozenset({role})))
         people[key] = actor_of_person(ctx, person)
     world = World(ctx, operator, people["officer"], people["official"], people["other_officer"])
+    for i in range(5):
+        email = f"committee{i}@gov.kr"
+        member = actor_of_person(
+            ctx,
+            add_member(
+                ctx, operator, agency, NewPerson(email, f"개찰위원{i}", PASSWORD, frozenset({Role.OPENING_COMMITTEE}))
+            ),
+        )
+        register_committee_key(ctx, member, COMMITTEE_PASSPHRASE)
+        world.committee.append(Credential(email, PASSWORD, COMMITTEE_PASSPHRASE))
     for i in range(firms + 1):
         firm_id = register_firm(
             ctx,
@@ -112,16 +160,18 @@ def make_world(ctx: AppContext, firms: int = 3, jurisdiction: Jurisdiction = Jur
         )
         if i < firms:
             review_firm(ctx, operator, firm_id, RegistrationStatus.APPROVED, None)
-
-        actor = _actor_by_email(ctx, f"bid{i}@firm.kr")
+        actor = actor_by_email(ctx, f"bid{i}@firm.kr")
+        _, signing_key = sealing.generate_signing_key()
+        register_signing_key(ctx, actor, firm_id, sealing.public_key_b64(signing_key))
         if i < firms:
             world.firms.append(actor)
+            world.firm_keys.append(signing_key)
         else:
             world.pending_firm = actor
     return world
 
 
-def _actor_by_email(ctx: AppContext, email: str) -> Actor:
+def actor_by_email(ctx: AppContext, email: str) -> Actor:
     from sqlalchemy import select
 
     from jangter.identity.orm import Person

@@ -23,6 +23,7 @@ from jangter.bidding.api import router as bidding_api
 from jangter.config import Settings
 from jangter.evaluation.api import router as evaluation_api
 from jangter.identity.api import router as identity_api
+from jangter.kernel import signing
 from jangter.kernel.calendar import KoreanCalendar
 from jangter.kernel.clock import Clock, OffsetClock, SystemClock
 from jangter.kernel.context import AppContext
@@ -31,9 +32,10 @@ from jangter.kernel.errors import DomainError, ValidationProblems
 from jangter.kernel.randomness import SystemRandomSource
 from jangter.rules.loader import load_rule_book
 from jangter.tendering.api import router as tendering_api
+from jangter.transparency.api import router as transparency_api
 from jangter.web.http import domain_problem, http_problem, validation_problem
 from jangter.web.i18n import choose_lang, translate
-from jangter.web.pages import account, agency, demo, operator, public, supplier
+from jangter.web.pages import account, agency, demo, keys, operator, public, supplier
 from jangter.web.rendering import render
 from jangter.worker import run_due_events_forever
 
@@ -61,6 +63,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
         calendar=KoreanCalendar(),
         rules=load_rule_book(settings.extra_rule_files),
         rng=SystemRandomSource(),
+        signer=signing.load_or_create(settings.signing_key_path),
     )
 
 
@@ -104,7 +107,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
     app.state.ctx = context
     app.state.settings = settings
 
-    for router in (identity_api, tendering_api, bidding_api, evaluation_api):
+    for router in (identity_api, tendering_api, bidding_api, evaluation_api, transparency_api):
         app.include_router(router)
     for page_router in (
         public.router,
@@ -112,6 +115,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         supplier.router,
         agency.router,
         operator.router,
+        keys.router,
         demo.router,
     ):
         app.include_router(page_router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import logging
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,6 +17,12 @@ app = typer.Typer(
 )
 admin = typer.Typer(help="Operator tasks.", no_args_is_help=True)
 app.add_typer(admin, name="admin")
+bid = typer.Typer(help="Bidders: make a firm signing key, seal a bid (nothing is sent).", no_args_is_help=True)
+app.add_typer(bid, name="bid")
+verify = typer.Typer(help="Check receipts and the public log offline (no database).", no_args_is_help=True)
+app.add_typer(verify, name="verify-log")
+log_cli = typer.Typer(help="The public log (operators, with database access).", no_args_is_help=True)
+app.add_typer(log_cli, name="log")
 
 
 def _settings() -> Settings:
@@ -104,7 +111,7 @@ def demo(
     settings = _settings()
     ctx = build_context(settings)
     try:
-        loaded = load_demo(ctx, force=force)
+        loaded = load_demo(ctx, force=force, key_dir=settings.var_dir / "demo-keys")
     finally:
         ctx.db.dispose()
     typer.echo("demo data loaded" if loaded else "the database already has data; demo not loaded (--force)")
@@ -132,6 +139,140 @@ def create_operator(
     finally:
         ctx.db.dispose()
     typer.echo(f"operator {email} created")
+
+
+@bid.command("keygen")
+def bid_keygen(out: Annotated[Path, typer.Option(help="Where to write the private key (PKCS#8 PEM)")]) -> None:
+    """Make a firm signing key. Keep the file safe; the company administrator registers the public key."""
+    from jangter.client import sealing
+
+    if out.exists():
+        typer.echo(f"{out} exists; not overwriting it", err=True)
+        raise typer.Exit(1)
+    pem, key = sealing.generate_signing_key()
+    out.write_bytes(pem)
+    out.chmod(0o600)
+    typer.echo(f"private key: {out}")
+    typer.echo(f"public key (register it): {sealing.public_key_b64(key)}")
+    typer.echo(f"key id: {sealing.key_id(sealing.public_raw(key))}")
+
+
+@bid.command("seal")
+def bid_seal(
+    notice: Annotated[str, typer.Option(help="Notice number, e.g. R26BK00000007")],
+    firm: Annotated[str, typer.Option(help="Your business registration number")],
+    amount: Annotated[int, typer.Option(help="The bid in whole won")],
+    picks: Annotated[str, typer.Option(help="Two preliminary-price slots, e.g. 3,11")],
+    key: Annotated[Path, typer.Option(help="The firm signing key (PKCS#8 PEM)")],
+    server: Annotated[str, typer.Option(help="Where to fetch the notice's opening key")] = "http://127.0.0.1:8000",
+    notice_file: Annotated[Path | None, typer.Option(help="Use a saved notice JSON instead of the server")] = None,
+    suite: Annotated[str, typer.Option(help="p256 (default) or pq (post-quantum hybrid)")] = "p256",
+    document: Annotated[list[Path] | None, typer.Option(help="A file to seal with the bid (repeatable)")] = None,
+) -> None:
+    """Seal a bid on this computer and print the envelope (POST it to /api/v1/notices/{number}/bids)."""
+    import json
+    import urllib.request
+
+    from jangter.bidding.domain.content import Document
+    from jangter.bidding.domain.envelope import SuiteId
+    from jangter.client import sealing
+    from jangter.kernel.errors import DomainError
+
+    if notice_file is not None:
+        notice_json = json.loads(notice_file.read_text())
+    else:
+        url = f"{server.rstrip('/')}/api/v1/notices/{notice}"
+        if not url.startswith(("http://", "https://")):
+            raise typer.BadParameter("--server must be an http:// or https:// address")
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - scheme checked above
+            notice_json = json.load(response)
+    try:
+        envelope = sealing.seal(
+            sealing.NoticeKey.from_api(notice_json),
+            firm="".join(c for c in firm if c.isdigit()),
+            amount=amount,
+            picks=[int(p) for p in picks.split(",")],
+            signing_key=sealing.load_signing_key(key.read_bytes()),
+            suite=SuiteId(suite),
+            documents=[Document(p.name, p.read_bytes()) for p in document or []],
+        )
+    except DomainError as exc:
+        typer.echo(f"{exc.code}: {exc.message_en}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(json.dumps(envelope.as_document()))
+
+
+def _public_key(key: str | None, document: dict[str, object]) -> bytes:
+    if key:
+        return bytes.fromhex(key)
+    typer.echo("warning: no --key given; trusting the key inside the file", err=True)
+    return bytes.fromhex(str(document.get("public_key", "")))
+
+
+def _finish(report: object) -> None:
+    from jangter.transparency.verifier import Report
+
+    assert isinstance(report, Report)
+    typer.echo(report.summary())
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@verify.command("receipt")
+def verify_receipt(
+    file: Path, key: Annotated[str | None, typer.Option(help="Platform public key, hex")] = None
+) -> None:
+    """Check a receipt: the platform's signature, and its inclusion in a signed tree head."""
+    import json
+
+    from jangter.transparency.verifier import verify_receipt as check
+
+    document = json.loads(file.read_text())
+    _finish(check(document, _public_key(key, document)))
+
+
+@verify.command("export")
+def verify_export(file: Path, key: Annotated[str | None, typer.Option(help="Platform public key, hex")] = None) -> None:
+    """Recompute a log export, check every tree head, and compare the records with the log."""
+    import json
+
+    from jangter.transparency.verifier import verify_export as check
+
+    document = json.loads(file.read_text())
+    _finish(check(document, _public_key(key, document)))
+
+
+@verify.command("consistency")
+def verify_consistency(
+    old: Path, new: Path, proof: Path, key: Annotated[str, typer.Option(help="Platform public key, hex")]
+) -> None:
+    """Check that the tree head in NEW extends the one in OLD (PROOF: from /api/v1/log/proof/consistency)."""
+    import json
+
+    from jangter.transparency.verifier import verify_consistency as check
+
+    proof_document = json.loads(proof.read_text())
+    hashes = proof_document["proof"] if isinstance(proof_document, dict) else proof_document
+    _finish(check(json.loads(old.read_text()), json.loads(new.read_text()), hashes, bytes.fromhex(key)))
+
+
+@log_cli.command("export")
+def log_export(out: Annotated[Path | None, typer.Option(help="File to write (default: stdout)")] = None) -> None:
+    """Export the log and the records it vouches for (read from the database)."""
+    import json
+
+    from jangter.app import build_context
+    from jangter.transparency.export import export
+
+    ctx = build_context(_settings())
+    try:
+        text = json.dumps(export(ctx), ensure_ascii=False)
+    finally:
+        ctx.db.dispose()
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text)
+        typer.echo(f"wrote {out}")
 
 
 def _safe_url(url: str) -> str:

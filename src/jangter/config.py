@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     worker_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
     #: Where the embedded deployment keeps its files (SQLite database by default, demo clock, dev secret).
     var_dir: Path = DEFAULT_VAR
+    #: The platform's Ed25519 signing key (PEM); default ``<var_dir>/platform-signing-key.pem``, made if missing.
+    signing_key_file: Path | None = None
     #: Extra rule-set files (TOML) loaded next to the built-in ones, separated by ``:``.
     rule_files: str = ""
 
@@ -81,6 +83,10 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.base_url.startswith("https://")
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.signing_key_file or self.var_dir / "platform-signing-key.pem"
 
     @property
     def extra_rule_files(self) -> list[Path]:

@@ -11,14 +11,19 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from rich.progress import Progress
 from sqlalchemy import func, select
 
-from jangter.bidding.service import SubmitBid, submit_bid
+from jangter.bidding.ceremony import Credential
+from jangter.bidding.service import submit_bid
+from jangter.client import sealing
 from jangter.evaluation.service import decide_award, open_bids
 from jangter.identity.domain.registration_number import brn_check_digit
 from jangter.identity.domain.roles import Actor, RegistrationStatus, Role
+from jangter.identity.keys import register_committee_key, register_signing_key
 from jangter.identity.orm import Organisation, Person
 from jangter.identity.service import (
     FirmRegistration,
@@ -37,6 +42,7 @@ from jangter.kernel.context import AppContext
 from jangter.kernel.db import Database
 from jangter.kernel.procurement import Category, ContractMethod, Jurisdiction
 from jangter.kernel.randomness import SeededRandomSource
+from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from jangter.tendering.domain.terms import NoticeTerms
 from jangter.tendering.domain.timetable import Timetable
@@ -44,6 +50,8 @@ from jangter.tendering.domain.timetable import Timetable
 log = logging.getLogger("jangter.demo")
 
 DEMO_PASSWORD = "jangter-demo-2026"  # noqa: S105 - published in the README for the demo
+DEMO_PASSPHRASE = "committee-demo-2026"  # noqa: S105 - published in the README for the demo
+COMMITTEE_SIZE = 5
 
 
 @dataclass(frozen=True)
@@ -99,16 +107,24 @@ def _latest_deadline_before(calendar: WorkingCalendar, instant: datetime) -> dat
 
 
 class _Demo:
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, key_dir: Path | None) -> None:
         self.clock = OffsetClock()
         self.db = Database(ctx.db.url, self.clock, pool_size=2)
         self.ctx = AppContext(
-            db=self.db, clock=self.clock, calendar=ctx.calendar, rules=ctx.rules, rng=SeededRandomSource(2026)
+            db=self.db,
+            clock=self.clock,
+            calendar=ctx.calendar,
+            rules=ctx.rules,
+            rng=SeededRandomSource(2026),
+            signer=ctx.signer,
         )
         self.real_now = ctx.clock.now()
         self.bid_rng = SeededRandomSource(11)
         self.people: dict[str, Actor] = {}
         self.firms: list[Actor] = []
+        self.firm_keys: list[Ed25519PrivateKey] = []
+        self.committee: dict[str, list[Credential]] = {}
+        self.key_dir = key_dir
 
     def at(self, instant: datetime) -> None:
         self.clock.set(instant)
@@ -135,6 +151,19 @@ class _Demo:
                     NewPerson(f"{who}@{slug}.go.kr", f"{name} {label}", DEMO_PASSWORD, frozenset({role})),
                 )
                 self.people[f"{who}@{slug}"] = actor_of_person(self.ctx, person_id)
+            for i in range(1, COMMITTEE_SIZE + 1):
+                email = f"committee{i}@{slug}.go.kr"
+                member = actor_of_person(
+                    self.ctx,
+                    add_member(
+                        self.ctx,
+                        operator,
+                        agency_id,
+                        NewPerson(email, f"{name} 개찰위원 {i}", DEMO_PASSWORD, frozenset({Role.OPENING_COMMITTEE})),
+                    ),
+                )
+                register_committee_key(self.ctx, member, DEMO_PASSPHRASE)
+                self.committee.setdefault(slug, []).append(Credential(email, DEMO_PASSWORD, DEMO_PASSPHRASE))
             advance()
         for firm in FIRMS:
             firm_id = register_firm(
@@ -158,7 +187,16 @@ class _Demo:
                 review_firm(self.ctx, operator, firm_id, RegistrationStatus.APPROVED, None)
             with self.db.reading() as session:
                 person_id = session.scalars(select(Person.id).where(Person.org_id == firm_id)).one()
-            self.firms.append(actor_of_person(self.ctx, person_id))
+            actor = actor_of_person(self.ctx, person_id)
+            pem, key = sealing.generate_signing_key()
+            register_signing_key(self.ctx, actor, firm_id, sealing.public_key_b64(key))
+            if self.key_dir is not None:
+                self.key_dir.mkdir(parents=True, exist_ok=True)
+                path = self.key_dir / f"{firm.slug}.pem"
+                path.write_bytes(pem)
+                path.chmod(0o600)
+            self.firms.append(actor)
+            self.firm_keys.append(key)
             advance()
 
     def notice(
@@ -215,22 +253,35 @@ class _Demo:
             amount = base * permille // 1000 // 1000 * 1000 + self.bid_rng.randbelow(1000) * 10
             first = 1 + self.bid_rng.randbelow(15)
             second = 1 + (first + self.bid_rng.randbelow(14)) % 15
-            submit_bid(self.ctx, firm, SubmitBid(number, amount, (first, second)))
+            detail = queries.get_notice(self.ctx, number, None)
+            assert detail.opening_key is not None
+            notice_key = sealing.NoticeKey.from_api(
+                {"number": number, "order": detail.order, "opening_key": vars(detail.opening_key)}
+            )
+            key = self.firm_keys[self.firms.index(firm)]
+            envelope = sealing.seal(
+                notice_key, firm=firm.org_business_number or "", amount=amount, picks=(first, second), signing_key=key
+            )
+            submit_bid(self.ctx, firm, number, envelope.as_document())
 
     def open_and_award(self, number: str, agency: str, opening: datetime, award: bool) -> None:
         self.at(opening + timedelta(minutes=5))
-        open_bids(self.ctx, self.people[f"official@{agency}"], number)
+        open_bids(self.ctx, self.people[f"official@{agency}"], number, self.committee[agency][:3])
         if award:
             self.at(opening + timedelta(hours=2))
             decide_award(self.ctx, self.people[f"official@{agency}"], number)
 
 
-def load_demo(ctx: AppContext, *, force: bool = False) -> bool:
-    """Fill an empty database with the demo. Returns ``False`` (and does nothing) if it has data already."""
+def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = None) -> bool:
+    """Fill an empty database with the demo. Returns ``False`` (and does nothing) if it has data already.
+
+    The firms' signing keys (PKCS#8 PEM) are written to ``key_dir`` so that a demo bidder can load theirs in the
+    bid form; every committee member's opening passphrase is ``DEMO_PASSPHRASE``.
+    """
     with ctx.db.reading() as session:
         if session.scalar(select(func.count()).select_from(Organisation)) and not force:
             return False
-    demo = _Demo(ctx)
+    demo = _Demo(ctx, key_dir)
     cal = ctx.calendar
     now = demo.real_now
     today = seoul_date(now)

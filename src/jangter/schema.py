@@ -6,10 +6,12 @@ from sqlalchemy import MetaData
 
 import jangter.bidding.orm
 import jangter.evaluation.orm
+import jangter.identity.keys
 import jangter.identity.orm
 import jangter.kernel.audit
 import jangter.kernel.counters
 import jangter.kernel.idempotency
+import jangter.kernel.translog
 import jangter.tendering.orm  # noqa: F401 - imported for their tables
 from jangter.kernel.db import Base
 

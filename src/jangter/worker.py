@@ -9,16 +9,29 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from jangter.bidding.service import BidEvents
+from jangter.kernel import translog
 from jangter.kernel.context import AppContext
 from jangter.tendering.service import close_due_notices
 
 log = logging.getLogger("jangter.worker")
 
 
+def integrate_log(ctx: AppContext) -> int:
+    """Give queued log events their indexes and sign a new tree head; returns how many were added."""
+    with ctx.uow() as uow:
+        head = translog.integrate(uow.session, ctx.signer, ctx.clock.now(), sources=[BidEvents()])
+        uow.commit()
+    return 0 if head is None else head.size
+
+
 def run_due_events_once(ctx: AppContext) -> int:
     closed = close_due_notices(ctx)
     if closed:
         log.info("closed %d notice(s) at their deadline", closed)
+    size = integrate_log(ctx)
+    if size:
+        log.info("log integrated up to size %d", size)
     return closed
 
 

@@ -96,24 +96,43 @@ def test_times_without_an_offset_are_refused(client: TestClient, world: World) -
     assert problem(response, 422, "invalid_timezone_aware")["errors"][0]["field"] == "deadline_at"
 
 
-@pytest.mark.parametrize("amount", [0, -3, 1.5, "100000", None, 10**16])
-def test_an_amount_that_is_not_a_positive_whole_number_of_won_is_refused(
-    client: TestClient, world: World, amount: object
+@pytest.mark.parametrize("body", [{"amount": 87_650_000, "picks": [1, 2]}, {"amount": 1.5}, {}])
+def test_a_bid_in_the_clear_is_refused_only_sealed_envelopes_are_accepted(
+    client: TestClient, world: World, body: dict[str, object]
 ) -> None:
+    # The server must never receive an amount: a plaintext bid is not even a valid request (AT-14: no client
+    # values other than the envelope are accepted).
     number = world.publish()
     bidder = token(client, "bid0@firm.kr", PASSWORD)
-    response = client.post(f"/api/v1/notices/{number}/bids", json={"amount": amount, "picks": [1, 2]}, headers=bidder)
-    refused = problem(response, 422, "amount_not_positive_whole_won")
-    assert refused["errors"][0]["field"] == "amount"
+    refused = client.post(f"/api/v1/notices/{number}/bids", json=body, headers=bidder)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith(PROBLEM)
+    assert "ciphertext" in {e["field"] for e in refused.json()["errors"]}  # what a sealed bid must carry
 
 
-def test_picks_must_be_two_different_slots(client: TestClient, world: World) -> None:
+def test_a_bid_with_client_supplied_reserve_values_is_refused(client: TestClient, world: World) -> None:
     number = world.publish()
     bidder = token(client, "bid0@firm.kr", PASSWORD)
-    response = client.post(
-        f"/api/v1/notices/{number}/bids", json={"amount": 90_000_000, "picks": [3, 3]}, headers=bidder
+    envelope = world.seal(number, 0, 90_000_000, (1, 2)) | {"reserve_price": 1, "preliminary_prices": [1] * 15}
+    refused = client.post(f"/api/v1/notices/{number}/bids", json=envelope, headers=bidder)
+    assert refused.status_code == 422
+    assert {e["field"] for e in refused.json()["errors"]} == {"reserve_price", "preliminary_prices"}
+
+
+def test_a_malformed_envelope_is_refused_with_an_actionable_problem(client: TestClient, world: World) -> None:
+    number = world.publish()
+    bidder = token(client, "bid0@firm.kr", PASSWORD)
+    envelope = world.seal(number, 0, 90_000_000, (1, 2))
+    body = problem(
+        client.post(f"/api/v1/notices/{number}/bids", json=envelope | {"suite": "rsa"}, headers=bidder),
+        422,
+        "envelope_suite",
     )
-    problem(response, 422, "picks_invalid")
+    assert body["errors"][0]["field"] == "envelope"
+    english = client.post(
+        f"/api/v1/notices/{number}/bids", json=envelope | {"order": 3}, headers=bidder | {"Accept-Language": "en"}
+    ).json()
+    assert english["code"] == "envelope_stale_order" and "seal the bid again" in english["detail"]
 
 
 def test_a_second_bid_and_a_late_bid_are_refused(client: TestClient, world: World, clock: OffsetClock) -> None:
@@ -121,21 +140,20 @@ def test_a_second_bid_and_a_late_bid_are_refused(client: TestClient, world: Worl
     first = token(client, "bid0@firm.kr", PASSWORD)
     assert (
         client.post(
-            f"/api/v1/notices/{number}/bids", json={"amount": 90_000_000, "picks": [1, 2]}, headers=first
+            f"/api/v1/notices/{number}/bids", json=world.seal(number, 0, 90_000_000, (1, 2)), headers=first
         ).status_code
         == 201
     )
     problem(
-        client.post(f"/api/v1/notices/{number}/bids", json={"amount": 89_000_000, "picks": [1, 2]}, headers=first),
+        client.post(f"/api/v1/notices/{number}/bids", json=world.seal(number, 0, 89_000_000, (1, 2)), headers=first),
         409,
         "bid_already_submitted",
     )
+    late_envelope = world.seal(number, 1, 89_000_000, (1, 2))
     clock.set(DEADLINE + timedelta(milliseconds=1))
     second = token(client, "bid1@firm.kr", PASSWORD)
     late = problem(
-        client.post(f"/api/v1/notices/{number}/bids", json={"amount": 89_000_000, "picks": [1, 2]}, headers=second),
-        409,
-        "bid_deadline_passed",
+        client.post(f"/api/v1/notices/{number}/bids", json=late_envelope, headers=second), 409, "bid_deadline_passed"
     )
     assert "마감" in late["detail"]
 

@@ -1,4 +1,5 @@
-"""The whole spine through the HTTP API: register → approve → publish → bid (3 firms) → open → award."""
+"""The whole spine through the HTTP API with sealed bids: register → signing keys → committee keys → publish →
+sealed bids from 3 firms (both suites) → the committee opens → award → every receipt verifies offline."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
+from jangter.bidding.domain.envelope import SuiteId
+from jangter.client import sealing
 from jangter.identity.domain.roles import Role
 from jangter.identity.service import (
     NewAgency,
@@ -18,6 +21,8 @@ from jangter.identity.service import (
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from jangter.kernel.procurement import Jurisdiction
+from jangter.transparency.verifier import verify_export, verify_receipt
+from jangter.worker import integrate_log
 from tests.e2e.conftest import token
 from tests.support import DEADLINE, OPENING, PASSWORD, brn
 
@@ -32,6 +37,7 @@ NOTICE = {
     "deadline_at": DEADLINE.isoformat(),
     "opening_at": OPENING.isoformat(),
 }
+PASSPHRASE = "each member's own passphrase"
 
 
 def _agency(ctx: AppContext) -> None:
@@ -42,15 +48,10 @@ def _agency(ctx: AppContext) -> None:
         ),
     )
     agency = create_agency(ctx, operator, NewAgency("행정안전부", None, "1741000", Jurisdiction.NATIONAL, "36"))
-    add_member(
-        ctx,
-        operator,
-        agency,
-        NewPerson("officer@mois.go.kr", "계약관", PASSWORD, frozenset({Role.PROCUREMENT_OFFICER})),
-    )
-    add_member(
-        ctx, operator, agency, NewPerson("official@mois.go.kr", "집행관", PASSWORD, frozenset({Role.BID_OFFICIAL}))
-    )
+    people = [("officer", Role.PROCUREMENT_OFFICER), ("official", Role.BID_OFFICIAL)]
+    people += [(f"member{i}", Role.OPENING_COMMITTEE) for i in range(5)]
+    for name, role in people:
+        add_member(ctx, operator, agency, NewPerson(f"{name}@mois.go.kr", name, PASSWORD, frozenset({role})))
 
 
 def test_a_notice_goes_from_draft_to_award_through_the_api(
@@ -59,15 +60,22 @@ def test_a_notice_goes_from_draft_to_award_through_the_api(
     _agency(ctx)
     operator = token(client, "operator@pps.go.kr", PASSWORD)
     officer = token(client, "officer@mois.go.kr", PASSWORD)
-    official = token(client, "official@mois.go.kr", PASSWORD)
+    for i in range(5):  # each committee member makes their own share key
+        made = client.put(
+            "/api/v1/me/committee-key",
+            json={"passphrase": f"{PASSPHRASE} {i}"},
+            headers=token(client, f"member{i}@mois.go.kr", PASSWORD),
+        )
+        assert made.status_code == 200, made.text
 
-    bidders = []
+    bidders, signing_keys, numbers = [], [], []
     for i, name in enumerate(["(주)한빛건설", "동해토건(주)", "(주)바른설비"]):
+        business_number = brn(f"31081{i:04d}")
         firm = client.post(
             "/api/v1/firms",
             json={
                 "name": name,
-                "business_number": brn(f"31081{i:04d}"),
+                "business_number": business_number,
                 "representative": f"대표{i}",
                 "address": "세종특별자치시 한누리대로 2130",
                 "region": "36",
@@ -80,14 +88,26 @@ def test_a_notice_goes_from_draft_to_award_through_the_api(
             f"/api/v1/firms/{firm.json()['id']}/review", json={"decision": "approved"}, headers=operator
         )
         assert review.json()["registration_status"] == "approved"
-        bidders.append(token(client, f"bid{i}@firm.kr", PASSWORD))
+        headers = token(client, f"bid{i}@firm.kr", PASSWORD)
+        _, key = sealing.generate_signing_key()
+        registered = client.post(
+            f"/api/v1/firms/{firm.json()['id']}/signing-keys",
+            json={"public_key": sealing.public_key_b64(key)},
+            headers=headers,
+        )
+        assert registered.status_code == 201, registered.text
+        bidders.append(headers)
+        signing_keys.append(key)
+        numbers.append(business_number)
 
     created = client.post("/api/v1/notices", json=NOTICE, headers=officer | {"Idempotency-Key": "draft-1"})
     assert created.status_code == 201, created.text
     number = created.json()["number"]
     assert created.headers["location"] == f"/api/v1/notices/{number}"
-    replay = client.post("/api/v1/notices", json=NOTICE, headers=officer | {"Idempotency-Key": "draft-1"})
-    assert replay.json()["number"] == number
+    assert (
+        client.post("/api/v1/notices", json=NOTICE, headers=officer | {"Idempotency-Key": "draft-1"}).json()["number"]
+        == number
+    )
 
     published = client.post(f"/api/v1/notices/{number}/publish", headers=officer)
     assert published.status_code == 200, published.text
@@ -96,36 +116,53 @@ def test_a_notice_goes_from_draft_to_award_through_the_api(
     assert body["award_floor_rate"]["value"] == "89.745"
     assert body["award_floor_rate"]["version"] == "national-2026.01.30"
     assert body["minimum_announcement_days"]["value"] == 7
+    assert body["opening_key"]["quorum"] == 3 and body["opening_key"]["size"] == 5
+    assert [n["number"] for n in client.get("/api/v1/notices", params={"status": "published"}).json()["items"]] == [
+        number
+    ]
 
-    listed = client.get("/api/v1/notices", params={"status": "published"}).json()
-    assert [n["number"] for n in listed["items"]] == [number]
-
+    # Each firm's client fetches the notice, checks the key's fingerprint and seals on its own side.
+    notice_key = sealing.NoticeKey.from_api(client.get(f"/api/v1/notices/{number}").json())
     amounts = [770_150_000, 768_400_000, 781_900_000]
+    suites = [SuiteId.P256, SuiteId.PQ, SuiteId.P256]
     receipts = []
-    for headers, amount, picks in zip(bidders, amounts, [[2, 9], [9, 14], [2, 5]], strict=True):
+    for i, (amount, picks) in enumerate(zip(amounts, [[2, 9], [9, 14], [2, 5]], strict=True)):
+        envelope = sealing.seal(
+            notice_key, firm=numbers[i], amount=amount, picks=picks, signing_key=signing_keys[i], suite=suites[i]
+        ).as_document()
         response = client.post(
-            f"/api/v1/notices/{number}-000/bids",
-            json={"amount": amount, "picks": picks},
-            headers=headers | {"Idempotency-Key": f"bid-{amount}"},
+            f"/api/v1/notices/{number}-000/bids", json=envelope, headers=bidders[i] | {"Idempotency-Key": f"bid-{i}"}
         )
         assert response.status_code == 201, response.text
+        assert str(amount) not in response.text
         receipts.append(response.json())
-    again = client.post(
-        f"/api/v1/notices/{number}/bids",
-        json={"amount": amounts[0], "picks": [2, 9]},
-        headers=bidders[0] | {"Idempotency-Key": f"bid-{amounts[0]}"},
-    )
-    assert again.status_code == 201 and again.json() == receipts[0]
+        retry = client.post(
+            f"/api/v1/notices/{number}/bids", json=envelope, headers=bidders[i] | {"Idempotency-Key": f"bid-{i}"}
+        )
+        assert retry.status_code == 201 and retry.json()["receipt_id"] == response.json()["receipt_id"]
 
     assert client.get(f"/api/v1/notices/{number}/results").json() == []
     assert client.get(f"/api/v1/notices/{number}", headers=officer).json()["bid_count"] == 3
     assert client.get(f"/api/v1/notices/{number}").json()["bid_count"] is None
 
     clock.set(OPENING + timedelta(minutes=1))
-    assert client.get("/api/v1/me", headers=official).status_code == 401  # API tokens expire after 12 hours
+    assert client.get("/api/v1/me", headers=officer).status_code == 401  # API tokens expire after 12 hours
     official = token(client, "official@mois.go.kr", PASSWORD)
     bidders = [token(client, f"bid{i}@firm.kr", PASSWORD) for i in range(3)]
-    opened = client.post(f"/api/v1/notices/{number}/open", headers=official)
+    two = {
+        "committee": [
+            {"email": f"member{i}@mois.go.kr", "password": PASSWORD, "passphrase": f"{PASSPHRASE} {i}"} for i in (0, 3)
+        ]
+    }
+    refused = client.post(f"/api/v1/notices/{number}/open", json=two, headers=official)
+    assert refused.status_code == 409 and refused.json()["code"] == "quorum_not_met"
+    three = {
+        "committee": [
+            *two["committee"],
+            {"email": "member4@mois.go.kr", "password": PASSWORD, "passphrase": f"{PASSPHRASE} 4"},
+        ]
+    }
+    opened = client.post(f"/api/v1/notices/{number}/open", json=three, headers=official)
     assert opened.status_code == 200, opened.text
     result = opened.json()
     assert len(result["prices"]) == 15 and sum(p["pick_count"] for p in result["prices"]) == 6
@@ -141,3 +178,18 @@ def test_a_notice_goes_from_draft_to_award_through_the_api(
     mine = client.get("/api/v1/me/bids", headers=bidders[0]).json()
     assert mine[0]["amount"] == amounts[0] and mine[0]["rank"] is not None
     assert client.get("/api/v1/me", headers=bidders[0]).json()["roles"] == ["bidder", "company_admin"]
+
+    # The log: every receipt verifies offline against a signed tree head, and so does the whole export.
+    integrate_log(ctx)
+    platform_key = bytes.fromhex(client.get("/api/v1/log/key").json()["public_key"])
+    for i, receipt in enumerate(receipts):
+        full = client.get(f"/api/v1/receipts/{receipt['receipt_id']}", headers=bidders[i]).json()
+        assert full["log_proof"] is not None
+        report = verify_receipt(full, platform_key)
+        assert report.ok, report.summary()
+    exported = client.get("/api/v1/log/export").json()
+    report = verify_export(exported, platform_key)
+    assert report.ok, report.summary()
+    kinds = [e["kind"] for e in client.get("/api/v1/log/entries", params={"limit": 100}).json()]
+    assert kinds[0] == "notice.published" and kinds.count("bid.received") == 3
+    assert {"notice.closed", "notice.opened", "notice.awarded"} <= set(kinds)

@@ -21,12 +21,13 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from jangter.app import create_app
 from jangter.config import Environment, Settings
-from jangter.demo import DEMO_PASSWORD, load_demo
+from jangter.demo import DEMO_PASSPHRASE, DEMO_PASSWORD, load_demo
 from jangter.kernel.calendar import SEOUL, KoreanCalendar, seoul_date
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from jangter.kernel.db import Database
 from jangter.kernel.randomness import SystemRandomSource
+from jangter.kernel.signing import PlatformSigner
 from jangter.rules.loader import load_rule_book
 
 pytestmark = pytest.mark.browser
@@ -42,11 +43,18 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def live_server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, OffsetClock]]:
+def live_server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, OffsetClock, Path]]:
     clock = OffsetClock()  # real time: the demo is built around today
     db = Database(database_url, clock, pool_size=5)
-    ctx = AppContext(db=db, clock=clock, calendar=KoreanCalendar(), rules=load_rule_book(), rng=SystemRandomSource())
-    load_demo(ctx)
+    ctx = AppContext(
+        db=db,
+        clock=clock,
+        calendar=KoreanCalendar(),
+        rules=load_rule_book(),
+        rng=SystemRandomSource(),
+        signer=PlatformSigner.generate(),
+    )
+    load_demo(ctx, key_dir=tmp_path / "demo-keys")
     settings = Settings(
         env=Environment.TEST,
         database_url=database_url,
@@ -67,7 +75,7 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Offset
     while not server.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", clock
+    yield f"http://127.0.0.1:{port}", clock, tmp_path / "demo-keys"
     server.should_exit = True
     thread.join(timeout=10)
     db.dispose()
@@ -96,8 +104,10 @@ def sign_out(page: Page) -> None:
     expect(page.get_by_role("link", name="로그인")).to_be_visible()
 
 
-def test_a_citizen_reads_the_list_a_notice_and_its_results(live_server: tuple[str, OffsetClock], page: Page) -> None:
-    base, _ = live_server
+def test_a_citizen_reads_the_list_a_notice_and_its_results(
+    live_server: tuple[str, OffsetClock, Path], page: Page
+) -> None:
+    base, _, _ = live_server
     page.goto(f"{base}/")
     expect(page.get_by_role("heading", name="입찰공고", level=1)).to_be_visible()
     page.get_by_label("상태").select_option("awarded")
@@ -122,8 +132,8 @@ def _next_valid_deadline(now: datetime) -> datetime:
     return datetime(day.year, day.month, day.day, 10, tzinfo=SEOUL)
 
 
-def test_publish_bid_open_and_award_by_hand(live_server: tuple[str, OffsetClock], page: Page) -> None:
-    base, clock = live_server
+def test_publish_bid_open_and_award_by_hand(live_server: tuple[str, OffsetClock, Path], page: Page) -> None:
+    base, clock, key_dir = live_server
     deadline = _next_valid_deadline(clock.now())
     title = "브라우저 시험 공고: 청사 보안장비 구매"
 
@@ -142,23 +152,28 @@ def test_publish_bid_open_and_award_by_hand(live_server: tuple[str, OffsetClock]
     assert number
     sign_out(page)
 
-    for i, (email, amount, picks) in enumerate(
-        [
-            ("bid@hanbit.example", "104,350,000", ("2", "7")),
-            ("bid@daehan.example", "103,980,000", ("7", "12")),
-            ("bid@saebyeol.example", "105,100,000", ("2", "15")),
-        ]
-    ):
+    for email, slug, amount, picks in [
+        ("bid@hanbit.example", "hanbit", "104,350,000", ("2", "7")),
+        ("bid@daehan.example", "daehan", "103,980,000", ("7", "12")),
+        ("bid@saebyeol.example", "saebyeol", "105,100,000", ("2", "15")),
+    ]:
         sign_in(page, base, email)
         page.goto(f"{base}/notices/{number.group(0)}")
         page.get_by_role("link", name="입찰하기").click()
+        page.get_by_role("button", name="입찰서 제출").click()  # nothing filled in: the page says what is missing
+        expect(page.locator("#amount-error")).to_contain_text("정수")
+        expect(page.locator("#picks-error")).to_contain_text("2개")
+        expect(page.locator("#keyfile-error")).to_be_visible()
         page.get_by_label("입찰금액 (원)").fill(amount)
         for pick in picks:
             page.get_by_label(pick, exact=True).check()
-        page.get_by_role("button", name="입찰서 제출").click()
+        page.get_by_label("업체 서명키 파일 (.pem)").set_input_files(str(key_dir / f"{slug}.pem"))
+        with page.expect_request(lambda r: r.method == "POST" and "/bid" in r.url) as sent:
+            page.get_by_role("button", name="입찰서 제출").click()
+        posted = sent.value.post_data or ""
+        assert "envelope=" in posted and amount.replace(",", "") not in posted  # only the sealed envelope left
         expect(page.get_by_role("heading", name="입찰서 접수증")).to_be_visible()
         expect(page.locator("main")).not_to_contain_text(amount)
-        assert i < 3
         sign_out(page)
 
     page.get_by_label("한국 시간 (KST)").fill((deadline + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
@@ -166,6 +181,10 @@ def test_publish_bid_open_and_award_by_hand(live_server: tuple[str, OffsetClock]
     sign_in(page, base, "official@mois.go.kr")
     page.goto(f"{base}/agency/notices/{number.group(0)}")
     expect(page.get_by_text("접수된 입찰서")).to_be_visible()
+    for i in range(1, 4):
+        page.locator(f"#m{i}-email").fill(f"committee{i}@mois.go.kr")
+        page.locator(f"#m{i}-password").fill(DEMO_PASSWORD)
+        page.locator(f"#m{i}-passphrase").fill(DEMO_PASSPHRASE)
     page.get_by_role("button", name="개찰").click()
     expect(page.get_by_role("status")).to_contain_text("개찰했습니다")
     page.get_by_role("button", name="낙찰자 결정").click()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -60,34 +61,32 @@ def test_the_language_switch_remembers_the_choice(client: TestClient) -> None:
     )
 
 
-def test_a_bad_bid_shows_the_reason_next_to_the_field_in_korean_and_english(
+def test_a_bid_without_a_sealed_envelope_is_refused_and_says_why_in_korean_and_english(
     client: TestClient, ctx: AppContext
 ) -> None:
     world = make_world(ctx, firms=1)
     number = world.publish()
     sign_in(client, "bid0@firm.kr")
     form = client.get(f"/notices/{number}/bid")
-    response = client.post(
-        f"/notices/{number}/bid", data={"amount": "12.5", "picks": ["3"], "csrf": csrf_of(form.text)}
-    )
+    assert 'id="bid-form"' in form.text and "/static/seal.js" in form.text
+    assert 'name="amount"' not in form.text and 'name="picks"' not in form.text  # never sent in the clear
+    response = client.post(f"/notices/{number}/bid", data={"csrf": csrf_of(form.text)})
     assert response.status_code == 422
-    assert "정수" in error_next_to(response.text, "amount")
+    assert "JavaScript" in error_next_to(response.text, "envelope")
     client.cookies.set("jangter_lang", "en")
-    response = client.post(
-        f"/notices/{number}/bid", data={"amount": "87,650,000", "picks": ["3"], "csrf": csrf_of(form.text)}
-    )
-    assert "Choose exactly 2" in error_next_to(response.text, "picks")
-    assert 'value="87,650,000"' in response.text  # what was typed is kept
+    response = client.post(f"/notices/{number}/bid", data={"csrf": csrf_of(form.text), "envelope": "{not json"})
+    assert "cannot be read" in error_next_to(response.text, "envelope")
 
 
-def test_a_bid_from_the_form_gives_a_receipt_and_appears_under_my_bids(client: TestClient, ctx: AppContext) -> None:
+def test_a_sealed_bid_from_the_form_gives_a_receipt_and_appears_under_my_bids(
+    client: TestClient, ctx: AppContext
+) -> None:
     world = make_world(ctx, firms=1)
     number = world.publish()
     sign_in(client, "bid0@firm.kr")
     form = client.get(f"/notices/{number}/bid")
-    response = client.post(
-        f"/notices/{number}/bid", data={"amount": "87,650,000", "picks": ["3", "11"], "csrf": csrf_of(form.text)}
-    )
+    envelope = json.dumps(world.seal(number, 0, 87_650_000, (3, 11)))  # what seal.js puts in the form
+    response = client.post(f"/notices/{number}/bid", data={"csrf": csrf_of(form.text), "envelope": envelope})
     assert response.status_code == 200 and "입찰서 접수증" in response.text
     assert "87,650,000" not in response.text
     mine = client.get("/my/bids")
@@ -188,7 +187,18 @@ def test_an_officer_publishes_and_a_bid_official_opens_through_the_pages(
     client.cookies.clear()
     sign_in(client, "official@gov.kr")
     page = client.get(f"/agency/notices/{notice.number}")
-    opened = client.post(f"/agency/notices/{notice.number}/open", data={"csrf": csrf_of(page.text)})
+    assert page.text.count('name="member_email"') == 3
+    committee = {
+        "member_email": [c.email for c in world.committee[:3]],
+        "member_password": [PASSWORD] * 3,
+        "member_passphrase": [c.passphrase for c in world.committee[:3]],
+    }
+    short = client.post(
+        f"/agency/notices/{notice.number}/open",
+        data={"csrf": csrf_of(page.text)} | {k: v[:2] for k, v in committee.items()},
+    )
+    assert short.status_code == 409 and "3명의 분할키" in short.text
+    opened = client.post(f"/agency/notices/{notice.number}/open", data={"csrf": csrf_of(page.text)} | committee)
     assert opened.status_code == 200 and "개찰했습니다" in opened.text and "90,000,000원" in opened.text
     awarded = client.post(f"/agency/notices/{notice.number}/award", data={"csrf": csrf_of(opened.text)})
     assert "낙찰자를 결정했습니다" in awarded.text

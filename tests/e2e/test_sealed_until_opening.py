@@ -14,7 +14,6 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Route
 
-from jangter.evaluation import service as evaluation
 from jangter.identity.service import SessionKind, sign_in
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
@@ -94,7 +93,7 @@ def test_no_bid_amount_is_visible_anywhere_before_the_opening(
     assert checked > 100
 
     clock.set(OPENING)
-    evaluation.open_bids(ctx, world.official, number)
+    world.open(number)
     client.cookies.clear()
     public = client.get(f"/api/v1/notices/{number}/results").text + client.get(f"/notices/{number}").text
     for amount in SECRETS:

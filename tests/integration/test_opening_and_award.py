@@ -37,7 +37,7 @@ def test_the_opening_recomputes_from_public_data_and_the_lowest_valid_bid_wins(
     world.bid(number, 2, 430_000_000, (3, 15))  # far below the floor
     world.bid(number, 3, 463_250_000, (1, 7))
     clock.set(OPENING)
-    evaluation.open_bids(ctx, world.official, number)
+    world.open(number)
 
     [result] = opening_results(ctx, number)
     assert queries.get_notice(ctx, number, None).status is NoticeStatus.OPENED
@@ -71,11 +71,11 @@ def test_the_opening_is_refused_before_the_opening_time(ctx: AppContext, clock: 
     world.bid(number, 1, 91_000_000, (1, 3))
     clock.set(DEADLINE - timedelta(minutes=1))
     with pytest.raises(DomainError) as still_open:
-        evaluation.open_bids(ctx, world.official, number)
+        world.open(number)
     assert still_open.value.code == "bidding_still_open"
     clock.set(OPENING - timedelta(seconds=1))
     with pytest.raises(DomainError) as early:
-        evaluation.open_bids(ctx, world.official, number)
+        world.open(number)
     assert early.value.code == "opening_too_early"
     with ctx.db.reading() as session:
         assert {b.amount for b in session.scalars(select(Bid))} == {None}
@@ -97,7 +97,7 @@ def test_a_single_bid_fails_the_notice_and_its_price_stays_sealed(ctx: AppContex
     number = world.publish()
     world.bid(number, 0, 90_000_000, (1, 2))
     clock.set(OPENING)
-    evaluation.open_bids(ctx, world.official, number)
+    world.open(number)
     [result] = opening_results(ctx, number)
     assert result.failure_reason is FailureReason.SINGLE_BID
     assert result.prices == ()
@@ -112,7 +112,7 @@ def test_a_failed_notice_is_re_announced_with_a_new_order_round_and_prices(ctx: 
     world = make_world(ctx, firms=2)
     number = world.publish()
     clock.set(OPENING)
-    evaluation.open_bids(ctx, world.official, number)  # no bids at all: 무응찰
+    world.open(number)  # no bids at all: 무응찰
     assert opening_results(ctx, number)[0].failure_reason is FailureReason.NO_BIDS
     clock.advance(timedelta(hours=1))
     # Re-announcement: 5 days suffice (addendum Q1); Wednesday 11-11 to Wednesday 11-18 is a gap of 7 ≥ 6 days.
@@ -130,7 +130,7 @@ def test_a_failed_notice_is_re_announced_with_a_new_order_round_and_prices(ctx: 
     world.bid(number, 0, 90_000_000, (1, 2))
     world.bid(number, 1, 95_000_000, (2, 3))
     clock.set(new_deadline + timedelta(hours=1))
-    evaluation.open_bids(ctx, world.official, number)
+    world.open(number)
     results = opening_results(ctx, number)
     assert [r.round for r in results] == [2, 1]
     assert results[0].failure_reason is None
@@ -143,5 +143,5 @@ def test_the_worker_and_the_opening_agree_on_closing(ctx: AppContext, clock: Off
     world.bid(number, 0, 90_000_000, (1, 2))
     world.bid(number, 1, 95_000_000, (2, 3))
     clock.set(OPENING)  # no worker ran: the opening closes the notice itself
-    evaluation.open_bids(ctx, world.official, number)
+    world.open(number)
     assert queries.get_notice(ctx, number, None).closed_at == DEADLINE

@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from jangter.bidding.orm import OpeningKey, OpeningShare
 from jangter.evaluation.orm import PreliminaryPrice
+from jangter.kernel import translog
 from jangter.kernel.calendar import SEOUL
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
@@ -16,6 +18,7 @@ from jangter.rules.domain import RuleBook
 from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from jangter.tendering.domain.notice import NoticeStatus
+from jangter.tendering.orm import Notice
 from tests.support import DEADLINE, make_world, terms
 
 
@@ -26,17 +29,34 @@ def _publish(ctx: AppContext, **changes: object) -> str:
     return number
 
 
-def test_a_published_notice_records_its_rule_set_and_gets_fifteen_hidden_prices(ctx: AppContext) -> None:
+def test_a_published_notice_records_its_rule_set_and_gets_a_sealed_opening_key(ctx: AppContext) -> None:
     number = _publish(ctx)
     notice = queries.get_notice(ctx, number, None)
     assert notice.status is NoticeStatus.PUBLISHED
     assert notice.rule_set_version == "national-2026.01.30"
     assert notice.display_number == f"{number}-000"
     assert number.startswith("R26BK")
+    key = notice.opening_key
+    assert key is not None and (key.quorum, key.size) == (3, 5) and len(key.fingerprint) == 64
     with ctx.db.reading() as session:
-        prices = session.scalars(select(PreliminaryPrice.amount)).all()
-    assert len(prices) == 15
-    assert all(98_000_000 <= p <= 102_000_001 for p in prices)  # ±2 % of the base amount (national)
+        assert session.scalar(select(func.count()).select_from(PreliminaryPrice)) == 0  # nobody can see them yet
+        record = session.get(OpeningKey, (session.scalar(select(Notice.id)), 1))
+        shares = session.scalars(select(OpeningShare)).all()
+        [published] = translog.events(session, "notice.published", number)
+    assert record is not None and record.price_commitment == key.price_commitment
+    assert published["price_commitment"] == key.price_commitment
+    assert published["opening_key_fingerprint"] == key.fingerprint
+    assert sorted(s.share_index for s in shares) == [1, 2, 3, 4, 5]
+    assert len({s.member_id for s in shares}) == 5
+
+
+def test_publication_needs_a_complete_opening_committee(ctx: AppContext) -> None:
+    world = make_world(ctx, firms=0)
+    number = tendering.create_draft(ctx, world.officer, terms(committee_quorum=4, committee_size=7))
+    with pytest.raises(DomainError) as refused:
+        tendering.publish(ctx, world.officer, number)
+    assert refused.value.code == "committee_incomplete"
+    assert queries.get_notice(ctx, number, world.officer).status is NoticeStatus.DRAFT
 
 
 def test_a_local_agency_gets_the_three_percent_range(ctx: AppContext) -> None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jangter.evaluation.domain import price_commitment
 from jangter.evaluation.domain.preliminary_prices import generate_preliminary_prices, interval_bounds
 from jangter.evaluation.domain.reserve_price import count_picks, draw_reserve_price
 from jangter.kernel.money import Rounding
@@ -43,16 +44,25 @@ def test_prices_fall_one_in_each_of_fifteen_equal_intervals_of_plus_minus_two_pe
         assert low <= price <= high + 1  # rounded up below ₩1, so at most one won above the bound
 
 
-def test_prices_are_shuffled_so_a_slot_says_nothing_about_its_value() -> None:
-    # koneps-rules §3.2 / §8.3: since 2013 the order is randomly re-arranged.
-    orders = {
-        tuple(generate_preliminary_prices(100_000_000, Decimal(2), 15, Rounding.CEIL_WON, SeededRandomSource(s)))
-        != tuple(
-            sorted(generate_preliminary_prices(100_000_000, Decimal(2), 15, Rounding.CEIL_WON, SeededRandomSource(s)))
-        )
-        for s in range(20)
-    }
-    assert orders == {True}
+def test_slots_are_drawn_at_the_opening_from_the_nonce_and_every_sealed_bid(national: RuleSet) -> None:
+    # koneps-rules §3.2 / addendum Q4: since 2012-10 the slot order is re-arranged at the opening stage; Jangter
+    # seeds that permutation with the committed nonce and the hashes of all sealed bids (DESIGN §4).
+    prices = generate_preliminary_prices(100_000_000, Decimal(2), 15, Rounding.CEIL_WON, SeededRandomSource(1))
+    assert prices == sorted(prices)  # made in interval order; nothing is shuffled before the opening
+    nonce = bytes(range(32))
+    seed = price_commitment.slot_seed(nonce, ["aa" * 32, "bb" * 32])
+    slots = price_commitment.assign_slots(prices, seed)
+    assert sorted(slots) == prices and slots != prices
+    assert price_commitment.assign_slots(prices, price_commitment.slot_seed(nonce, ["bb" * 32, "aa" * 32])) == slots
+    assert price_commitment.assign_slots(prices, price_commitment.slot_seed(nonce, ["aa" * 32, "cc" * 32])) != slots
+
+
+def test_the_commitment_binds_the_prices_and_the_nonce() -> None:
+    prices, nonce = [98_100_000 + i * 260_000 for i in range(15)], b"\x01" * 32
+    commitment = price_commitment.commitment(prices, nonce)
+    assert len(commitment) == 64
+    assert price_commitment.commitment([*prices[:-1], prices[-1] + 1], nonce) != commitment
+    assert price_commitment.commitment(prices, b"\x02" * 32) != commitment
 
 
 def test_works_prices_are_rounded_up_to_a_hundred_won() -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     ForeignKey,
     Index,
     Integer,
@@ -34,7 +35,10 @@ class Bid(Base):
     bidder_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())  # the database clock at insert
     payload: Mapped[bytes] = mapped_column(LargeBinary)
-    payload_format: Mapped[str] = mapped_column(String(16))
+    payload_format: Mapped[str] = mapped_column(String(16))  # "envelope-v1"
+    suite: Mapped[str] = mapped_column(String(16))  # p256 | pq
+    key_id: Mapped[str] = mapped_column(String(16))  # the firm signing key that signed the envelope
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
     content_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16))
     # Filled at the opening, never before:
@@ -45,8 +49,41 @@ class Bid(Base):
     standing: Mapped[str | None] = mapped_column(String(16))
     rank: Mapped[int | None] = mapped_column(Integer)
     invalid_reason: Mapped[str | None] = mapped_column(Text)
+    #: Where the bid.received event sits in the public log (set by the integrator; None until then).
+    log_index: Mapped[int | None] = mapped_column(BigInteger, index=True)
 
     __table_args__ = (
         UniqueConstraint("notice_id", "round", "firm_id"),
         Index("ix_bid_notice_round", "notice_id", "round"),
     )
+
+
+class OpeningKey(Base):
+    """The public half of a bidding round's opening key, its committee, and the sealed preliminary prices."""
+
+    __tablename__ = "opening_key"
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), primary_key=True)
+    round: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    p256: Mapped[bytes] = mapped_column(LargeBinary)
+    pq_mlkem: Mapped[bytes] = mapped_column(LargeBinary)
+    pq_x25519: Mapped[bytes] = mapped_column(LargeBinary)
+    pq_allowed: Mapped[bool] = mapped_column(Boolean)
+    quorum: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    price_commitment: Mapped[str] = mapped_column(String(64))
+    sealed_prices: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OpeningShare(Base):
+    """One committee member's share of a round's opening key, encrypted to that member's committee key."""
+
+    __tablename__ = "opening_share"
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), primary_key=True)
+    round: Mapped[int] = mapped_column(Integer, primary_key=True)
+    share_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    encrypted: Mapped[bytes] = mapped_column(LargeBinary)

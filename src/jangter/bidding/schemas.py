@@ -3,24 +3,41 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from jangter.bidding.domain.bid import BidStatus
 from jangter.bidding.queries import MyBid
-from jangter.bidding.service import Receipt
+from jangter.bidding.service import LogProof, Receipt
 from jangter.evaluation.domain.ranking import FailureReason, Standing
 from jangter.tendering.domain.notice import NoticeStatus
 
 
-class BidIn(BaseModel):
+class EnvelopeIn(BaseModel):
+    """A sealed bid (envelope v1): HPKE ciphertext to the notice's opening key, signed by the firm's key.
+
+    Make it with ``jangter bid seal`` or ``jangter.client.sealing.seal`` (or the bid form, in the browser). The
+    amount and picks are inside the ciphertext; nothing else is accepted (no reserve values from clients).
+    """
+
     model_config = ConfigDict(extra="forbid")
 
-    amount: int = Field(strict=True, gt=0, le=10**15, description="The bid in whole won", examples=[87_650_000])
-    picks: list[Annotated[int, Strict()]] = Field(
-        description="Two different preliminary-price slots, 1 to 15", examples=[[3, 11]]
-    )
+    version: int = Field(examples=[1])
+    suite: str = Field(description="p256 (every client) or pq (ML-KEM-768 + X25519, where the notice allows it)")
+    notice: str = Field(max_length=40, examples=["R26BK00000007"])
+    order: int = Field(description="The 차수 the bid was sealed for (the notice's current order)")
+    firm: str = Field(max_length=40, description="The firm's business registration number, 10 digits")
+    ciphertext: str = Field(description="base64 of HPKE enc ‖ ciphertext")
+    key_id: str = Field(max_length=40, description="The firm signing key's id (first 16 hex of SHA-256)")
+    signature: str = Field(description="base64 Ed25519 signature over the envelope's signed message")
+
+
+class LogProofOut(BaseModel):
+    index: int
+    tree_size: int
+    inclusion: list[str]
+    tree_head: dict[str, Any]
 
 
 class ReceiptOut(BaseModel):
@@ -33,11 +50,18 @@ class ReceiptOut(BaseModel):
     business_number: str
     bidder_name: str
     received_at: AwareDatetime = Field(description="The database clock when the bid was stored")
-    content_hash: str = Field(description="SHA-256 of the submitted content (salted; reveals nothing)")
-    payload_format: str
+    ciphertext_sha256: str = Field(description="SHA-256 of the sealed bid as received")
+    suite: str
+    leaf: str = Field(description="The bid.received event of the public log, exactly as logged")
+    leaf_hash: str = Field(description="RFC 6962 leaf hash of `leaf`")
+    signature: str = Field(description="The platform's Ed25519 signature over `leaf` (hex)")
+    platform_key_id: str
+    log_proof: LogProofOut | None = Field(
+        default=None, description="Index, inclusion proof and signed tree head, once the log has integrated the event"
+    )
 
     @classmethod
-    def of(cls, r: Receipt) -> ReceiptOut:
+    def of(cls, r: Receipt, proof: LogProof | None = None) -> ReceiptOut:
         return cls(
             receipt_id=r.receipt_id,
             notice_number=r.notice_number,
@@ -48,8 +72,17 @@ class ReceiptOut(BaseModel):
             business_number=r.business_number,
             bidder_name=r.bidder_name,
             received_at=r.received_at,
-            content_hash=r.content_hash,
-            payload_format=r.payload_format,
+            ciphertext_sha256=r.ciphertext_sha256,
+            suite=r.suite,
+            leaf=r.leaf,
+            leaf_hash=r.leaf_hash,
+            signature=r.signature,
+            platform_key_id=r.platform_key_id,
+            log_proof=None
+            if proof is None
+            else LogProofOut(
+                index=proof.index, tree_size=proof.tree_size, inclusion=proof.inclusion, tree_head=proof.tree_head
+            ),
         )
 
 

@@ -1,49 +1,52 @@
-"""Bidding use cases: submit a sealed bid and get a receipt; list one's own receipts.
+"""Bidding use cases: receive a sealed bid and return a signed receipt; read one's own receipts.
 
-The deadline is decided by the database clock when the transaction commits: on PostgreSQL a deferred constraint
-trigger checks ``jangter_now()`` at COMMIT (migration ``0001``); on SQLite a commit guard checks it as the last
-statement before COMMIT, under the write lock held since BEGIN IMMEDIATE (and an insert trigger refuses late rows
-from any other client). The application checks the deadline first only to answer early with a friendlier
-message; it is never the authority.
+The server never sees a bid's content: it checks the envelope (framing, suite, lengths, binding to notice, 차수
+and firm, and the firm's signature), stores the ciphertext, queues a ``bid.received`` event for the public log and
+signs a receipt over that event. The deadline is decided by the database clock when the transaction commits: on
+PostgreSQL a deferred constraint trigger checks ``jangter_now()`` at COMMIT (migration ``0001``); on SQLite a commit
+guard checks it as the last statement before COMMIT, under the write lock held since BEGIN IMMEDIATE (and an insert
+trigger refuses late rows from any other client). The application checks the deadline first only to answer early
+with a friendlier message; it is never the authority.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from jangter.bidding.domain.bid import PLAIN_V0, BidStatus, content_hash, encode_payload, validate_content
+from jangter.bidding.domain import envelope as env
+from jangter.bidding.domain.bid import BidStatus
 from jangter.bidding.orm import Bid
 from jangter.identity.domain.roles import Actor, Role, require_approved_supplier, require_role
+from jangter.identity.keys import FirmSigningKey
 from jangter.identity.orm import Organisation, Person
 from jangter.identity.service import audit_actor
-from jangter.kernel import audit, idempotency
+from jangter.kernel import audit, idempotency, merkle, translog
+from jangter.kernel.canonical import canonical_json
 from jangter.kernel.context import AppContext
 from jangter.kernel.db import DeadlinePassed, is_deadline_violation, sql_now
 from jangter.kernel.errors import Conflict, DomainError, NotFound
 from jangter.kernel.idempotency import IdempotencyClaim
 from jangter.kernel.ids import display_number
+from jangter.kernel.signing import PlatformSigner
 from jangter.tendering.domain.notice import NoticeStatus
 from jangter.tendering.orm import Notice
 
-
-@dataclass(frozen=True)
-class SubmitBid:
-    notice_number: str
-    amount: object  # checked by the domain: a positive whole number of won
-    picks: tuple[object, ...]
+ENVELOPE_V1 = "envelope-v1"
 
 
 @dataclass(frozen=True)
 class Receipt:
-    """What the bidder keeps: proof of what was received, and when. It never shows the amount."""
+    """What the bidder keeps: the platform's signature over the ``bid.received`` log event. No amount, ever."""
 
     receipt_id: str
     notice_number: str
@@ -53,41 +56,87 @@ class Receipt:
     business_number: str
     bidder_name: str
     received_at: datetime
-    content_hash: str
-    payload_format: str
+    ciphertext_sha256: str
+    suite: str
+    leaf: str  # the exact log event (canonical JSON)
+    leaf_hash: str
+    signature: str  # Ed25519 by the platform over ``leaf``
+    platform_key_id: str
 
     @property
     def display_notice(self) -> str:
         return display_number(self.notice_number, self.notice_order)
 
 
-_NOTICES = cast(Table, Notice.__table__)
-_BIDS = cast(Table, Bid.__table__)
-_NOTICE_FOR_BID = select(
-    _NOTICES.c.id,
-    _NOTICES.c.status,
-    _NOTICES.c.deadline_at,
-    _NOTICES.c.bid_start_at,
-    _NOTICES.c.round,
-    _NOTICES.c.order,
-    _NOTICES.c.rule_set_version,
-).where(_NOTICES.c.number == bindparam("number"))
+def receipt_event(
+    *,
+    notice: str,
+    order: int,
+    round_no: int,
+    firm: str,
+    ciphertext_sha256: str,
+    suite: str,
+    received_at: datetime,
+    receipt_id: str,
+) -> dict[str, Any]:
+    return {
+        "ciphertext_sha256": ciphertext_sha256,
+        "firm": firm,
+        "order": order,
+        "receipt": receipt_id,
+        "received_at": received_at.isoformat(),
+        "round": round_no,
+        "suite": suite,
+    }
 
-#: The receipt time is the database clock at insert (``jangter_now()``), never the application's.
-_INSERT_BID = insert(_BIDS).values(received_at=sql_now()).returning(_BIDS.c.id, _BIDS.c.received_at)
+
+def event_body(notice_number: str, event: dict[str, Any]) -> bytes:
+    """The exact bytes of a bid's ``bid.received`` log event (the integrator writes the same bytes later)."""
+    return canonical_json({"event": "bid.received", "subject": notice_number, **event})
 
 
-def _deadline_guard(bid_id: int, session: Session) -> None:
-    """SQLite: re-check the deadline by the database clock as the last statement before COMMIT.
+def bid_event_body(bid: Bid, notice_number: str, business_number: str) -> bytes:
+    return event_body(
+        notice_number,
+        receipt_event(
+            notice=notice_number,
+            order=bid.notice_order,
+            round_no=bid.round,
+            firm=business_number,
+            ciphertext_sha256=bid.content_hash,
+            suite=bid.suite,
+            received_at=bid.received_at,
+            receipt_id=bid.public_id,
+        ),
+    )
 
-    The write lock has been held since BEGIN IMMEDIATE, so nothing else commits in between. (PostgreSQL does the
-    same in its deferred constraint trigger, migration 0001.)
-    """
-    late = session.execute(
-        select(Bid.id).join(Notice, Notice.id == Bid.notice_id).where(Bid.id == bid_id, sql_now() > Notice.deadline_at)
-    ).first()
-    if late is not None:
-        raise DeadlinePassed(f"bid {bid_id} reached COMMIT after the deadline")
+
+class BidEvents:
+    """The log's source of ``bid.received`` events: bids not yet logged, read straight from their table, so that
+    submitting a bid writes one row fewer (the integrator writes the same bytes the receipt signed)."""
+
+    def unlogged(self, session: Session, limit: int) -> list[translog.Candidate]:
+        rows = session.execute(
+            select(Bid, Notice.number, Organisation.business_number)
+            .join(Notice, Notice.id == Bid.notice_id)
+            .join(Organisation, Organisation.id == Bid.firm_id)
+            .where(Bid.log_index.is_(None))
+            .order_by(Bid.id)
+            .limit(limit)
+        ).all()
+
+        def mark(bid_id: int) -> Callable[[int], None]:
+            def logged(index: int) -> None:
+                session.execute(update(Bid).where(Bid.id == bid_id).values(log_index=index))
+
+            return logged
+
+        return [
+            translog.Candidate(
+                bid.received_at, "bid.received", number, bid_event_body(bid, number, brn or ""), mark(bid.id)
+            )
+            for bid, number, brn in rows
+        ]
 
 
 def deadline_passed() -> DomainError:
@@ -107,23 +156,45 @@ def _already_bid() -> Conflict:
     )
 
 
-def _receipt(bid: Bid, notice: Notice, firm: Organisation, bidder_name: str) -> Receipt:
-    return Receipt(
-        receipt_id=bid.public_id,
-        notice_number=notice.number,
-        notice_order=bid.notice_order,
-        round=bid.round,
-        firm_name=firm.name,
-        business_number=firm.business_number or "",
-        bidder_name=bidder_name,
-        received_at=bid.received_at,
-        content_hash=bid.content_hash,
-        payload_format=bid.payload_format,
+_NOTICES = cast(Table, Notice.__table__)
+_BIDS = cast(Table, Bid.__table__)
+_SIGNING_KEYS = cast(Table, FirmSigningKey.__table__)
+_KEY_FOR_BID = (
+    select(_SIGNING_KEYS.c.public_key)
+    .where(
+        _SIGNING_KEYS.c.key_id == bindparam("key_id"),
+        _SIGNING_KEYS.c.firm_id == bindparam("firm_id"),
+        _SIGNING_KEYS.c.revoked_at.is_(None),
     )
+    .scalar_subquery()
+)
+#: The notice and the firm's signing key in one round trip (this is the hot path).
+_NOTICE_FOR_BID = select(
+    _KEY_FOR_BID.label("signing_key"),
+    _NOTICES.c.id,
+    _NOTICES.c.status,
+    _NOTICES.c.deadline_at,
+    _NOTICES.c.bid_start_at,
+    _NOTICES.c.round,
+    _NOTICES.c.order,
+    _NOTICES.c.pq_allowed,
+).where(_NOTICES.c.number == bindparam("number"))
+
+#: The receipt time is the database clock at insert (``jangter_now()``), never the application's.
+_INSERT_BID = insert(_BIDS).values(received_at=sql_now()).returning(_BIDS.c.id, _BIDS.c.received_at)
 
 
-def _check_open(status: str | None, deadline_at: datetime, bid_start_at: datetime, now: datetime) -> None:
-    if status is None or status == NoticeStatus.DRAFT.value:
+def _deadline_guard(bid_id: int, session: Session) -> None:
+    """SQLite: re-check the deadline by the database clock as the last statement before COMMIT."""
+    late = session.execute(
+        select(Bid.id).join(Notice, Notice.id == Bid.notice_id).where(Bid.id == bid_id, sql_now() > Notice.deadline_at)
+    ).first()
+    if late is not None:
+        raise DeadlinePassed(f"bid {bid_id} reached COMMIT after the deadline")
+
+
+def _check_open(status: str, deadline_at: datetime, bid_start_at: datetime, now: datetime) -> None:
+    if status == NoticeStatus.DRAFT.value:
         raise NotFound("공고", "Notice", code="notice_not_found")
     if status != NoticeStatus.PUBLISHED.value or now > deadline_at:
         if status in (NoticeStatus.PUBLISHED.value, NoticeStatus.CLOSED.value):
@@ -133,14 +204,25 @@ def _check_open(status: str | None, deadline_at: datetime, bid_start_at: datetim
         raise Conflict("bidding_not_started", "아직 입찰 개시 전입니다.", "Bidding has not started yet.")
 
 
-def submit_bid(ctx: AppContext, actor: Actor | None, cmd: SubmitBid, claim: IdempotencyClaim | None = None) -> Receipt:
-    """Store a sealed bid and return its receipt — the hot path of the platform, kept to a few round trips.
+def _sign(signer: PlatformSigner, leaf: bytes) -> str:
+    return signer.sign(leaf).hex()
+
+
+def submit_bid(
+    ctx: AppContext,
+    actor: Actor | None,
+    notice_number: str,
+    document: Mapping[str, Any],
+    claim: IdempotencyClaim | None = None,
+) -> Receipt:
+    """Receive a sealed bid. The hot path of the platform, kept to a few round trips.
 
     One bid per firm per bidding round is enforced by a unique constraint; a retry with the same Idempotency-Key
     gets the first receipt back, also when the two requests race.
     """
     bidder = require_role(actor, Role.BIDDER)
     require_approved_supplier(bidder)
+    envelope = env.parse(document)
     now = ctx.clock.now()
     try:
         with ctx.uow() as uow:
@@ -148,20 +230,35 @@ def submit_bid(ctx: AppContext, actor: Actor | None, cmd: SubmitBid, claim: Idem
             if claim is not None and (earlier := idempotency.find(session, claim)) is not None:
                 return get_receipt(ctx, bidder, earlier.resource_id)
             connection = session.connection()
-            notice = connection.execute(_NOTICE_FOR_BID, {"number": cmd.notice_number}).one_or_none()
+            notice = connection.execute(
+                _NOTICE_FOR_BID, {"number": notice_number, "key_id": envelope.key_id, "firm_id": bidder.org_id}
+            ).one_or_none()
             if notice is None:
                 raise NotFound("공고", "Notice", code="notice_not_found")
             _check_open(notice.status, notice.deadline_at, notice.bid_start_at, now)
-            rules = ctx.rules.version(notice.rule_set_version or "")
-            content = validate_content(
-                cmd.amount,
-                cmd.picks,
-                slots=rules.reserve_price.slots,
-                picks_per_bid=rules.reserve_price.picks_per_bid,
-                salt=ctx.rng.token_bytes(16),
-            )
-            payload = encode_payload(content)
-            digest = content_hash(payload)
+            env.check_binding(envelope, notice=notice_number, order=notice.order, firm=bidder.org_business_number or "")
+            if envelope.suite is env.SuiteId.PQ and not notice.pq_allowed:
+                raise DomainError(
+                    "suite_not_allowed",
+                    "이 공고는 양자내성 암호 방식을 받지 않습니다. p256으로 봉인하십시오.",
+                    "This notice does not accept the post-quantum suite; seal with p256.",
+                    field="envelope",
+                )
+            public_key = notice.signing_key
+            if public_key is None:
+                raise DomainError(
+                    "signing_key_unknown",
+                    "등록되지 않았거나 폐기된 서명 키입니다. 업체 관리자가 키를 등록해야 합니다.",
+                    "The signing key is not registered for this firm (or was revoked).",
+                    field="envelope",
+                )
+            if not env.verify_signature(envelope, public_key):
+                raise DomainError(
+                    "signature_invalid",
+                    "입찰서 서명이 맞지 않습니다. 다시 봉인하여 서명하십시오.",
+                    "The bid's signature does not verify; seal and sign it again.",
+                    field="envelope",
+                )
             public_id = secrets.token_hex(16)
             bid_id, received_at = connection.execute(
                 _INSERT_BID,
@@ -172,12 +269,26 @@ def submit_bid(ctx: AppContext, actor: Actor | None, cmd: SubmitBid, claim: Idem
                     "notice_order": notice.order,
                     "firm_id": bidder.org_id,
                     "bidder_id": bidder.person_id,
-                    "payload": payload,
-                    "payload_format": PLAIN_V0,
-                    "content_hash": digest,
+                    "payload": envelope.ciphertext,
+                    "payload_format": ENVELOPE_V1,
+                    "suite": envelope.suite.value,
+                    "key_id": envelope.key_id,
+                    "signature": envelope.signature,
+                    "content_hash": envelope.ciphertext_sha256,
                     "status": BidStatus.SEALED.value,
                 },
             ).one()
+            event = receipt_event(
+                notice=notice_number,
+                order=notice.order,
+                round_no=notice.round,
+                firm=envelope.firm,
+                ciphertext_sha256=envelope.ciphertext_sha256,
+                suite=envelope.suite.value,
+                received_at=received_at,
+                receipt_id=public_id,
+            )
+            body = event_body(notice_number, event)
             audit.record(
                 session,
                 at=now,
@@ -186,10 +297,10 @@ def submit_bid(ctx: AppContext, actor: Actor | None, cmd: SubmitBid, claim: Idem
                 entity_type="bid",
                 entity_id=public_id,
                 after={
-                    "notice": cmd.notice_number,
+                    "notice": notice_number,
                     "round": notice.round,
                     "firm_id": bidder.org_id,
-                    "content_hash": digest,
+                    "ciphertext_sha256": envelope.ciphertext_sha256,
                 },
             )
             if claim is not None:
@@ -213,16 +324,30 @@ def submit_bid(ctx: AppContext, actor: Actor | None, cmd: SubmitBid, claim: Idem
         raise _already_bid() from None
     return Receipt(
         receipt_id=public_id,
-        notice_number=cmd.notice_number,
+        notice_number=notice_number,
         notice_order=notice.order,
         round=notice.round,
         firm_name=bidder.org_name,
         business_number=bidder.org_business_number or "",
         bidder_name=bidder.name,
         received_at=received_at,
-        content_hash=digest,
-        payload_format=PLAIN_V0,
+        ciphertext_sha256=envelope.ciphertext_sha256,
+        suite=envelope.suite.value,
+        leaf=body.decode("utf-8"),
+        leaf_hash=merkle.leaf_hash(body).hex(),
+        signature=_sign(ctx.signer, body),
+        platform_key_id=ctx.signer.key_id,
     )
+
+
+@dataclass(frozen=True)
+class LogProof:
+    """Where the receipt's event sits in the public log, once the integrator has placed it."""
+
+    index: int
+    tree_size: int
+    inclusion: list[str]
+    tree_head: dict[str, Any]
 
 
 def get_receipt(ctx: AppContext, actor: Actor | None, receipt_id: str) -> Receipt:
@@ -239,4 +364,35 @@ def get_receipt(ctx: AppContext, actor: Actor | None, receipt_id: str) -> Receip
             raise NotFound("입찰 접수증", "Receipt", code="receipt_not_found")
         bid, notice, firm = row
         bidder_name = session.scalar(select(Person.name).where(Person.id == bid.bidder_id)) or ""
-        return _receipt(bid, notice, firm, bidder_name)
+    body = bid_event_body(bid, notice.number, firm.business_number or "")
+    return Receipt(
+        receipt_id=bid.public_id,
+        notice_number=notice.number,
+        notice_order=bid.notice_order,
+        round=bid.round,
+        firm_name=firm.name,
+        business_number=firm.business_number or "",
+        bidder_name=bidder_name,
+        received_at=bid.received_at,
+        ciphertext_sha256=bid.content_hash,
+        suite=bid.suite,
+        leaf=body.decode("utf-8"),
+        leaf_hash=merkle.leaf_hash(body).hex(),
+        signature=_sign(ctx.signer, body),
+        platform_key_id=ctx.signer.key_id,
+    )
+
+
+def log_proof(ctx: AppContext, receipt: Receipt) -> LogProof | None:
+    """The inclusion proof of a receipt's event against the latest signed tree head (None until integrated)."""
+    with ctx.db.reading() as session:
+        entry = translog.entry_by_leaf(session, receipt.leaf_hash)
+        head = translog.latest_head(session)
+        if entry is None or head is None or head.size <= entry.index:
+            return None
+        return LogProof(entry.index, head.size, translog.inclusion(session, entry.index, head.size), head.as_dict())
+
+
+def leaf_document(receipt: Receipt) -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads(receipt.leaf)
+    return parsed

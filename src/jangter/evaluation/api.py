@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
 
+from jangter.bidding.ceremony import Credential
 from jangter.evaluation import queries, service
 from jangter.evaluation.schemas import OpeningResultOut
 from jangter.kernel.ids import parse_notice_reference
@@ -16,14 +18,29 @@ def _latest(ctx: Ctx, number: str) -> OpeningResultOut:
     return OpeningResultOut.of(queries.opening_results(ctx, number)[0])
 
 
+class CommitteeMemberIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=256, description="Checked afresh (step-up)")
+    passphrase: str = Field(max_length=256, description="Unlocks the member's committee key")
+
+
+class OpenIn(BaseModel):
+    """The committee members present at the opening: k of them rebuild the opening key together."""
+
+    model_config = ConfigDict(extra="forbid")
+    committee: list[CommitteeMemberIn] = Field(default_factory=list, max_length=7)
+
+
 @router.post(
     "/notices/{reference}/open",
     response_model=OpeningResultOut,
     summary="Open the bids (bid official, at or after the opening time)",
 )
-def open_bids(ctx: Ctx, actor: ApiActor, reference: str) -> OpeningResultOut:
+def open_bids(ctx: Ctx, actor: ApiActor, reference: str, body: OpenIn | None = None) -> OpeningResultOut:
     number = parse_notice_reference(reference)[0]
-    service.open_bids(ctx, actor, number)
+    committee = [Credential(m.email, m.password, m.passphrase) for m in (body.committee if body else [])]
+    service.open_bids(ctx, actor, number, committee)
     return _latest(ctx, number)
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jangter.kernel.db import Base, BigIntPK, UTCDateTime
+from jangter.kernel.db import Base, BigIntPK, JSONType, UTCDateTime
 
 
 class PreliminaryPrice(Base):
@@ -47,6 +47,9 @@ class Opening(Base):
     tie_break_seed: Mapped[str | None] = mapped_column(String(64))
     reserve_tie_broken: Mapped[bool] = mapped_column(Boolean, default=False)
     winner_bid_id: Mapped[int | None] = mapped_column(ForeignKey("bid.id"))
+    price_nonce: Mapped[str | None] = mapped_column(String(64))  # revealed at the opening
+    slot_seed: Mapped[str | None] = mapped_column(String(64))  # seeds the slot ↔ price permutation
+    committee_present: Mapped[list[str] | None] = mapped_column(JSONType)
     awarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     awarded_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
 

@@ -8,54 +8,152 @@ lowest bid between the floor and the reserve price becomes the winner-to-be; the
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jangter.bidding.domain.bid import BidStatus, PayloadError, decode_payload, validate_picks
-from jangter.bidding.orm import Bid
+from jangter.bidding import ceremony
+from jangter.bidding.ceremony import Credential
+from jangter.bidding.domain import content
+from jangter.bidding.domain import envelope as env
+from jangter.bidding.domain.bid import BidStatus, validate_picks
+from jangter.bidding.domain.envelope import Envelope, SuiteId
+from jangter.bidding.domain.opening_key import OpeningPrivateKeys
+from jangter.bidding.orm import Bid, OpeningKey
+from jangter.evaluation.domain import price_commitment
 from jangter.evaluation.domain.award_floor import award_floor_rate, floor_price
 from jangter.evaluation.domain.ranking import BidAmount, FailureReason, failure_before_opening, rank_bids
 from jangter.evaluation.domain.reserve_price import draw_reserve_price
 from jangter.evaluation.orm import Opening, PreliminaryPrice
 from jangter.identity.domain.roles import Actor, Role, require_role
+from jangter.identity.keys import signing_key_of
+from jangter.identity.orm import Organisation
 from jangter.identity.service import audit_actor
-from jangter.kernel import audit
+from jangter.kernel import audit, translog
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError
 from jangter.kernel.lottery import seed_from
+from jangter.kernel.money import require_won
 from jangter.kernel.procurement import Category
 from jangter.tendering.domain.notice import NoticeAction, NoticeStatus, transition
 from jangter.tendering.orm import Notice
 from jangter.tendering.service import close_notice_if_due, load_notice
 
+log = logging.getLogger("jangter.opening")
+
 
 def opening_seed(notice: Notice, bids: list[Bid]) -> bytes:
-    """The public seed of every lottery at this opening: the notice, its round and every bid's content hash."""
+    """The public seed of the tie lotteries: the notice, its round and every sealed bid's hash."""
     return seed_from([notice.number, str(notice.round), *sorted(b.content_hash for b in bids)])
 
 
-def _unseal(bid: Bid, slots: int, picks_per_bid: int) -> bool:
-    """Read a bid's content into its opened columns; an unreadable bid becomes invalid with the reason."""
+def _unseal(session: Session, bid: Bid, keys: OpeningPrivateKeys, number: str, slots: int, picks_per_bid: int) -> bool:
+    """Decrypt a bid into its opened columns; a bid that fails is recorded invalid with the evidence, never dropped."""
+    envelope = Envelope(
+        env.VERSION,
+        SuiteId(bid.suite),
+        number,
+        bid.notice_order,
+        session.scalar(select(Organisation.business_number).where(Organisation.id == bid.firm_id)) or "",
+        bid.payload,
+        bid.key_id,
+        bid.signature,
+    )
+    public_key = signing_key_of(session, bid.firm_id, bid.key_id) or b""
     try:
-        content = decode_payload(bid.payload)
-        picks = validate_picks(content.picks, slots=slots, picks_per_bid=picks_per_bid)
-    except (PayloadError, DomainError) as exc:
-        bid.status = BidStatus.INVALID.value
-        bid.invalid_reason = str(exc)
-        return False
-    bid.amount = content.amount
+        sealed = content.decode(env.unseal(envelope, keys, public_key))
+        picks = validate_picks(sealed.picks, slots=slots, picks_per_bid=picks_per_bid)
+        require_won(sealed.amount, "amount")
+    except env.UnsealError as exc:
+        return _invalid(bid, f"{exc.reason}: {exc.detail}")
+    except content.ContentError as exc:
+        return _invalid(bid, f"content_malformed: {exc} (ciphertext {bid.content_hash})")
+    except DomainError as exc:
+        return _invalid(bid, f"{exc.code}: {exc.message_en}")
+    bid.amount = sealed.amount
     bid.pick_1 = picks[0]
     bid.pick_2 = picks[1] if len(picks) > 1 else None
     bid.status = BidStatus.VALID.value
     return True
 
 
-def open_bids(ctx: AppContext, actor: Actor | None, number: str) -> None:
+def _invalid(bid: Bid, reason: str) -> bool:
+    bid.status = BidStatus.INVALID.value
+    bid.invalid_reason = reason
+    return False
+
+
+def _raise_alert(ctx: AppContext, official: Actor, number: str, round_no: int, reason: str) -> None:
+    """Record a blocked opening in the audit trail and the public log (its own transaction: it must outlive the
+    refusal)."""
+    log.error("OPENING BLOCKED notice=%s round=%s: %s", number, round_no, reason)
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        audit.record(
+            uow.session,
+            at=now,
+            actor=audit_actor(official),
+            action="notice.opening_blocked",
+            entity_type="notice",
+            entity_id=number,
+            after={"round": round_no},
+            reason=reason,
+        )
+        translog.append(uow.session, "notice.opening_blocked", number, {"round": round_no, "reason": reason}, now)
+        uow.commit()
+
+
+def open_bids(ctx: AppContext, actor: Actor | None, number: str, committee: Sequence[Credential] = ()) -> None:
+    """개찰. With fewer valid bids than the rule needs, the round fails without any key being rebuilt; otherwise
+    ``committee`` (k members present together) rebuilds the opening key, and every bid is decrypted at once."""
+    official = require_role(actor, Role.BID_OFFICIAL)
+    try:
+        present = ceremony.present_members(ctx, committee)
+        _open(ctx, official, number, present)
+    except DomainError as exc:
+        _record_refusal(ctx, official, number, exc)
+        raise
+
+
+REFUSALS_TO_RECORD = {
+    "opening_too_early",
+    "bidding_still_open",
+    "quorum_not_met",
+    "fingerprint_mismatch",
+    "not_a_committee_member",
+    "passphrase_wrong",
+    "share_unreadable",
+    "invalid_credentials",
+    "account_locked",
+}
+
+
+def _record_refusal(ctx: AppContext, official: Actor, number: str, exc: DomainError) -> None:
+    """Every refused opening attempt leaves a record (who, when, why), in its own transaction."""
+    if exc.code not in REFUSALS_TO_RECORD:
+        return
+    log.warning("opening refused notice=%s by=%s code=%s", number, official.person_id, exc.code)
+    with ctx.uow() as uow:
+        audit.record(
+            uow.session,
+            at=ctx.clock.now(),
+            actor=audit_actor(official),
+            action="notice.open_refused",
+            entity_type="notice",
+            entity_id=number,
+            reason=exc.code,
+        )
+        uow.commit()
+
+
+def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[ceremony.Present]) -> None:
     now = ctx.clock.now()
     with ctx.uow() as uow:
         session = uow.session
         notice = load_notice(session, number, for_update=True)
-        official = require_role(actor, Role.BID_OFFICIAL, org_id=notice.agency_id)
+        require_role(official, Role.BID_OFFICIAL, org_id=notice.agency_id)
         close_notice_if_due(session, notice, now)
         if notice.status == NoticeStatus.PUBLISHED.value:
             raise Conflict(
@@ -87,19 +185,59 @@ def open_bids(ctx: AppContext, actor: Actor | None, number: str) -> None:
             opened_at=now,
             opened_by=official.person_id,
             bid_count=len(bids),
-            valid_bid_count=0,
+            valid_bid_count=len(bids),
             a_value=notice.a_value,
             tie_break_seed=seed.hex(),
         )
         failure = failure_before_opening(len(bids), rules.award.min_valid_bids)
+        revealed: dict[str, object] = {}
         if failure is None:
-            valid = [b for b in bids if _unseal(b, rules.reserve_price.slots, rules.reserve_price.picks_per_bid)]
+            rebuilt = ceremony.reconstruct(
+                session, notice_id=notice.id, number=number, round_no=notice.round, members=committee
+            )
+            record = session.get(OpeningKey, (notice.id, notice.round))
+            assert record is not None
+            logged = [e for e in translog.events(session, "notice.published", number) if e["round"] == notice.round]
+            try:
+                if not logged or logged[-1]["price_commitment"] != record.price_commitment:
+                    raise ceremony.PricesTampered("the stored commitment differs from the one in the public log")
+                prices, nonce = ceremony.reveal_prices(record, rebuilt.keys, number)
+            except ceremony.PricesTampered as exc:
+                uow.session.rollback()
+                _raise_alert(ctx, official, number, notice.round, str(exc))
+                raise DomainError(
+                    "prices_tampered",
+                    "예비가격이 공고 때 약속(commitment)한 값과 다릅니다. 개찰을 중단하고 경보를 기록했습니다.",
+                    "The preliminary prices differ from the commitment made at publication: the "
+                    "opening is stopped and an alert was recorded.",
+                    status=409,
+                ) from None
+            valid = [
+                b
+                for b in bids
+                if _unseal(
+                    session, b, rebuilt.keys, number, rules.reserve_price.slots, rules.reserve_price.picks_per_bid
+                )
+            ]
             opening.valid_bid_count = len(valid)
+            opening.committee_present = [m.name for m in rebuilt.members]
+            slot_seed = price_commitment.slot_seed(nonce, [b.content_hash for b in bids])
+            opening.price_nonce, opening.slot_seed = nonce.hex(), slot_seed.hex()
+            revealed = {
+                "prices": prices,
+                "nonce": nonce.hex(),
+                "slot_seed": slot_seed.hex(),
+                "committee": opening.committee_present,
+            }
             failure = failure_before_opening(len(valid), rules.award.min_valid_bids)
             if failure is None:
+                in_slots = price_commitment.assign_slots(prices, slot_seed)
+                session.add_all(
+                    PreliminaryPrice(notice_id=notice.id, round=notice.round, slot=i + 1, amount=a)
+                    for i, a in enumerate(in_slots)
+                )
+                session.flush()
                 failure = _draw_and_rank(session, notice, opening, valid, seed, rules_version=rules.version, ctx=ctx)
-        else:
-            opening.valid_bid_count = len(bids)
         opening.failure_reason = failure.value if failure else None
         session.add(opening)
         before = notice.status
@@ -107,6 +245,14 @@ def open_bids(ctx: AppContext, actor: Actor | None, number: str) -> None:
             NoticeStatus(notice.status), NoticeAction.FAIL if failure else NoticeAction.OPEN
         ).value
         notice.updated_at = now
+        summary = {
+            "round": notice.round,
+            "bid_count": len(bids),
+            "valid_bid_count": opening.valid_bid_count,
+            "reserve_price": opening.reserve_price,
+            "floor_price": opening.floor_price,
+            "failure_reason": opening.failure_reason,
+        }
         audit.record(
             session,
             at=now,
@@ -115,14 +261,29 @@ def open_bids(ctx: AppContext, actor: Actor | None, number: str) -> None:
             entity_type="notice",
             entity_id=number,
             before={"status": before},
-            after={
-                "status": notice.status,
-                "round": notice.round,
-                "bid_count": len(bids),
-                "reserve_price": opening.reserve_price,
-                "floor_price": opening.floor_price,
-                "failure_reason": opening.failure_reason,
+            after={"status": notice.status, **summary},
+        )
+        translog.append(
+            session,
+            "notice.opened",
+            number,
+            {
+                **summary,
+                **revealed,
+                "bids": [
+                    {
+                        "receipt": b.public_id,
+                        "ciphertext_sha256": b.content_hash,
+                        "status": b.status,
+                        "amount": b.amount,
+                        "picks": [p for p in (b.pick_1, b.pick_2) if p],
+                        "rank": b.rank,
+                        "invalid_reason": b.invalid_reason,
+                    }
+                    for b in bids
+                ],
             },
+            now,
         )
         uow.commit()
 
@@ -212,4 +373,10 @@ def decide_award(ctx: AppContext, actor: Actor | None, number: str) -> None:
                 "amount": winner.amount,
             },
         )
+        translog.append(session, "notice.awarded", number, award_event(notice.round, winner), now)
         uow.commit()
+
+
+def award_event(round_no: int, winner: Bid) -> dict[str, object]:
+    """What the public log records of an award (and what the verifier compares the database with)."""
+    return {"round": round_no, "winner_receipt": winner.public_id, "firm_id": winner.firm_id, "amount": winner.amount}

@@ -8,10 +8,22 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from jangter.identity import service
+from jangter.identity import keys, service
 from jangter.identity.domain.registration_number import is_valid_brn
 from jangter.identity.domain.roles import OrgKind, RegistrationStatus, Role, require_role
-from jangter.identity.schemas import AgencyIn, FirmRegistrationIn, MemberIn, MeOut, OrgOut, ReviewIn, TokenOut
+from jangter.identity.schemas import (
+    AgencyIn,
+    CommitteeKeyIn,
+    CommitteeKeyOut,
+    FirmRegistrationIn,
+    MemberIn,
+    MeOut,
+    OrgOut,
+    ReviewIn,
+    SigningKeyIn,
+    SigningKeyOut,
+    TokenOut,
+)
 from jangter.kernel.errors import NotFound
 from jangter.web.http import ApiActor, Ctx, anonymous_idempotency_claim, get_settings, idempotency_claim
 
@@ -140,3 +152,41 @@ def add_member(ctx: Ctx, actor: ApiActor, org_id: int, body: MemberIn, request: 
         claim,
     )
     return MeOut.of(service.actor_of_person(ctx, person_id))
+
+
+@router.post(
+    "/firms/{firm_id}/signing-keys",
+    status_code=201,
+    response_model=SigningKeyOut,
+    summary="Register the firm's bid-signing key (company administrator only)",
+)
+def add_signing_key(ctx: Ctx, actor: ApiActor, firm_id: int, body: SigningKeyIn) -> SigningKeyOut:
+    kid = keys.register_signing_key(ctx, actor, firm_id, body.public_key)
+    return next(
+        SigningKeyOut(key_id=k.key_id, created_at=k.created_at, revoked_at=k.revoked_at)
+        for k in keys.list_signing_keys(ctx, actor, firm_id)
+        if k.key_id == kid
+    )
+
+
+@router.get("/firms/{firm_id}/signing-keys", response_model=list[SigningKeyOut], summary="The firm's signing keys")
+def list_signing_keys(ctx: Ctx, actor: ApiActor, firm_id: int) -> list[SigningKeyOut]:
+    return [
+        SigningKeyOut(key_id=k.key_id, created_at=k.created_at, revoked_at=k.revoked_at)
+        for k in keys.list_signing_keys(ctx, actor, firm_id)
+    ]
+
+
+@router.post("/firms/{firm_id}/signing-keys/{key_id}/revoke", status_code=204, summary="Revoke a signing key")
+def revoke_signing_key(ctx: Ctx, actor: ApiActor, firm_id: int, key_id: str) -> Response:
+    keys.revoke_signing_key(ctx, actor, firm_id, key_id)
+    return Response(status_code=204)
+
+
+@router.put(
+    "/me/committee-key",
+    response_model=CommitteeKeyOut,
+    summary="Make your opening-committee key, protected by a passphrase only you know",
+)
+def put_committee_key(ctx: Ctx, actor: ApiActor, body: CommitteeKeyIn) -> CommitteeKeyOut:
+    return CommitteeKeyOut(public_key=keys.register_committee_key(ctx, actor, body.passphrase).hex())

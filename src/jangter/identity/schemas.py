@@ -106,3 +106,23 @@ class OrgOut(BaseModel):
             registration_status=o.registration_status,
             status_reason=o.status_reason,
         )
+
+
+class SigningKeyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    public_key: str = Field(description="Raw Ed25519 public key, 32 bytes, base64 (`jangter bid keygen` prints it)")
+
+
+class SigningKeyOut(BaseModel):
+    key_id: str
+    created_at: AwareDatetime
+    revoked_at: AwareDatetime | None
+
+
+class CommitteeKeyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    passphrase: str = Field(min_length=1, max_length=256, description="Only you know it; you type it at openings")
+
+
+class CommitteeKeyOut(BaseModel):
+    public_key: str = Field(description="X25519 public key (hex) that your shares of opening keys are sealed to")

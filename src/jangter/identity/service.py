@@ -25,6 +25,7 @@ from jangter.identity.passwords import DUMMY_HASH, check_policy, hash_password, 
 from jangter.kernel import audit, idempotency
 from jangter.kernel.audit import AuditActor
 from jangter.kernel.context import AppContext
+from jangter.kernel.db import UnitOfWork
 from jangter.kernel.errors import Conflict, DomainError, NotFound
 from jangter.kernel.idempotency import IdempotencyClaim
 from jangter.kernel.procurement import REGIONS, Jurisdiction
@@ -86,39 +87,48 @@ def _bad_credentials() -> DomainError:
     )
 
 
+def _authenticate(uow: UnitOfWork, email: str, password: str, now: datetime) -> Person:
+    """The person whose password this is, or a refusal; failures are counted (five lock for 15 minutes).
+
+    Failed attempts are committed even though the caller then fails, so that the count survives the refusal.
+    """
+    person = uow.session.scalars(select(Person).where(Person.email == _normal_email(email))).one_or_none()
+    if person is None:
+        verify_password(DUMMY_HASH, password)
+        raise _bad_credentials()
+    if person.locked_until is not None and person.locked_until > now:
+        raise DomainError(
+            "account_locked",
+            "로그인 실패가 반복되어 계정이 잠시 잠겼습니다. 15분 후에 다시 시도하십시오.",
+            "Too many failed sign-ins: the account is locked for 15 minutes.",
+            status=429,
+        )
+    if not person.active or not verify_password(person.password_hash, password):
+        person.failed_logins += 1
+        if person.failed_logins >= MAX_FAILED_LOGINS:
+            person.locked_until = now + LOCKOUT
+            person.failed_logins = 0
+            audit.record(
+                uow.session,
+                at=now,
+                actor=AuditActor(person.id, person.name),
+                action="person.lock",
+                entity_type="person",
+                entity_id=str(person.id),
+                reason="repeated failed sign-in",
+            )
+        uow.commit()
+        raise _bad_credentials()
+    person.failed_logins = 0
+    person.locked_until = None
+    return person
+
+
 def sign_in(ctx: AppContext, email: str, password: str, *, kind: str, lifetime: timedelta) -> IssuedSession:
-    """Check the password and open a session. Five failures lock the account for 15 minutes."""
+    """Check the password and open a session."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
-        person = uow.session.scalars(select(Person).where(Person.email == _normal_email(email))).one_or_none()
-        if person is None:
-            verify_password(DUMMY_HASH, password)
-            raise _bad_credentials()
-        if person.locked_until is not None and person.locked_until > now:
-            raise DomainError(
-                "account_locked",
-                "로그인 실패가 반복되어 계정이 잠시 잠겼습니다. 15분 후에 다시 시도하십시오.",
-                "Too many failed sign-ins: the account is locked for 15 minutes.",
-                status=429,
-            )
-        if not person.active or not verify_password(person.password_hash, password):
-            person.failed_logins += 1
-            if person.failed_logins >= MAX_FAILED_LOGINS:
-                person.locked_until = now + LOCKOUT
-                person.failed_logins = 0
-                audit.record(
-                    uow.session,
-                    at=now,
-                    actor=AuditActor(person.id, person.name),
-                    action="person.lock",
-                    entity_type="person",
-                    entity_id=str(person.id),
-                    reason="repeated failed sign-in",
-                )
-            uow.commit()
-            raise _bad_credentials()
-        person.failed_logins = 0
-        person.locked_until = None
+        person = _authenticate(uow, email, password, now)
         token = secrets.token_urlsafe(32)
         uow.session.add(
             LoginSession(
@@ -133,6 +143,16 @@ def sign_in(ctx: AppContext, email: str, password: str, *, kind: str, lifetime: 
         actor = _actor_of(person)
         uow.commit()
     return IssuedSession(token=token, expires_at=now + lifetime, actor=actor)
+
+
+def reauthenticate(ctx: AppContext, email: str, password: str) -> Actor:
+    """A fresh check of a person's password for a decisive act (step-up), without opening a session."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        person = _authenticate(uow, email, password, now)
+        actor = _actor_of(person)
+        uow.commit()
+    return actor
 
 
 _SESSION_ACTOR = (

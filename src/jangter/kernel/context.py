@@ -8,6 +8,7 @@ from jangter.kernel.calendar import WorkingCalendar
 from jangter.kernel.clock import Clock
 from jangter.kernel.db import Database, UnitOfWork
 from jangter.kernel.randomness import RandomSource
+from jangter.kernel.signing import PlatformSigner
 from jangter.rules.domain import RuleBook
 
 
@@ -18,6 +19,7 @@ class AppContext:
     calendar: WorkingCalendar
     rules: RuleBook
     rng: RandomSource
+    signer: PlatformSigner
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.db)

@@ -28,3 +28,27 @@ def seed_from(parts: Sequence[str]) -> bytes:
         digest.update(len(data).to_bytes(4, "big"))
         digest.update(data)
     return digest.digest()
+
+
+def seeded_permutation(seed: bytes, n: int) -> list[int]:
+    """A permutation of ``range(n)`` that anyone can recompute from ``seed`` (Fisher-Yates driven by SHA-256).
+
+    Each draw takes 8 bytes of ``SHA-256(seed ‖ counter)`` and rejects values that would bias the modulus.
+    """
+    order = list(range(n))
+    counter = 0
+
+    def below(bound: int) -> int:
+        nonlocal counter
+        limit = (1 << 64) - (1 << 64) % bound
+        while True:
+            block = hashlib.sha256(seed + counter.to_bytes(8, "big")).digest()
+            counter += 1
+            value = int.from_bytes(block[:8], "big")
+            if value < limit:
+                return value % bound
+
+    for i in range(n - 1, 0, -1):
+        j = below(i + 1)
+        order[i], order[j] = order[j], order[i]
+    return order

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from typing import Protocol, TypeVar
-
-T = TypeVar("T")
+from typing import Protocol
 
 
 class RandomSource(Protocol):
@@ -38,12 +36,3 @@ class SeededRandomSource:
 
     def token_bytes(self, n: int) -> bytes:
         return self._random.randbytes(n)
-
-
-def shuffled(items: list[T], rng: RandomSource) -> list[T]:
-    """Fisher-Yates shuffle driven by ``rng``."""
-    result = list(items)
-    for i in range(len(result) - 1, 0, -1):
-        j = rng.randbelow(i + 1)
-        result[i], result[j] = result[j], result[i]
-    return result

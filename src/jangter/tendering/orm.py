@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jangter.kernel.db import Base, BigIntPK, JSONType, UTCDateTime
@@ -37,6 +37,9 @@ class Notice(Base):
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime())
     opening_at: Mapped[datetime] = mapped_column(UTCDateTime())
     rule_set_version: Mapped[str | None] = mapped_column(String(40))
+    committee_quorum: Mapped[int] = mapped_column(Integer, default=3)  # k of the k-of-n opening committee
+    committee_size: Mapped[int] = mapped_column(Integer, default=5)  # n
+    pq_allowed: Mapped[bool] = mapped_column(Boolean, default=True)  # bids may use the post-quantum suite
     created_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from jangter.bidding.orm import Bid
+from jangter.bidding.orm import Bid, OpeningKey
 from jangter.evaluation.domain.award_floor import award_floor_rate
 from jangter.identity.domain.roles import Actor, OrgKind
 from jangter.identity.orm import Organisation
@@ -69,6 +69,21 @@ class Revision:
 
 
 @dataclass(frozen=True)
+class OpeningKeyView:
+    """What a bidder's client seals to, and what anyone checks the opening against."""
+
+    round: int
+    fingerprint: str
+    p256: str  # hex, uncompressed point
+    pq_mlkem768: str  # hex
+    pq_x25519: str  # hex
+    pq_allowed: bool
+    quorum: int
+    size: int
+    price_commitment: str
+
+
+@dataclass(frozen=True)
 class NoticeDetail(NoticeSummary):
     description: str
     contract_method: ContractMethod
@@ -90,6 +105,10 @@ class NoticeDetail(NoticeSummary):
     cancel_reason: str | None
     revisions: tuple[Revision, ...]
     bid_count: int | None  # shown to the notice's own agency only
+    committee_quorum: int
+    committee_size: int
+    pq_allowed: bool
+    opening_key: OpeningKeyView | None  # the current round's (None for a draft)
 
 
 @dataclass(frozen=True)
@@ -245,6 +264,22 @@ def get_notice(ctx: AppContext, number: str, viewer: Actor | None) -> NoticeDeta
             )
         )
         bid_count = _bid_count(session, notice) if own and viewer and viewer.org_kind is OrgKind.AGENCY else None
+        key = session.get(OpeningKey, (notice.id, notice.round))
+        opening_key = (
+            None
+            if key is None
+            else OpeningKeyView(
+                round=key.round,
+                fingerprint=key.fingerprint,
+                p256=key.p256.hex(),
+                pq_mlkem768=key.pq_mlkem.hex(),
+                pq_x25519=key.pq_x25519.hex(),
+                pq_allowed=key.pq_allowed,
+                quorum=key.quorum,
+                size=key.size,
+                price_commitment=key.price_commitment,
+            )
+        )
     rules = _rules(ctx, notice.rule_set_version)
     category = Category(notice.category)
     return NoticeDetail(
@@ -273,6 +308,10 @@ def get_notice(ctx: AppContext, number: str, viewer: Actor | None) -> NoticeDeta
         cancel_reason=notice.cancel_reason,
         revisions=revisions,
         bid_count=bid_count,
+        committee_quorum=notice.committee_quorum,
+        committee_size=notice.committee_size,
+        pq_allowed=notice.pq_allowed,
+        opening_key=opening_key,
     )
 
 

@@ -37,6 +37,9 @@ class NoticeIn(BaseModel):
     bid_start_at: AwareDatetime
     deadline_at: AwareDatetime
     opening_at: AwareDatetime
+    committee_quorum: int = Field(default=3, ge=2, le=7, description="k of the k-of-n opening committee")
+    committee_size: int = Field(default=5, ge=2, le=7, description="n: committee members who hold a share")
+    pq_allowed: bool = Field(default=True, description="Bids may be sealed with the post-quantum hybrid suite")
 
     def to_terms(self) -> NoticeTerms:
         return NoticeTerms(**self.model_dump())
@@ -133,6 +136,20 @@ class RevisionOut(BaseModel):
     created_at: AwareDatetime
 
 
+class OpeningKeyOut(BaseModel):
+    """Seal bids to this key (``jangter bid seal`` does it for you). Check ``fingerprint`` before sealing."""
+
+    round: int
+    fingerprint: str = Field(description="SHA-256 over the public keys; the opening checks the rebuilt key against it")
+    p256: str = Field(description="DHKEM(P-256) public key, uncompressed point, hex")
+    pq_mlkem768: str = Field(description="ML-KEM-768 encapsulation key of the post-quantum hybrid suite, hex")
+    pq_x25519: str = Field(description="X25519 half of the post-quantum hybrid suite, hex")
+    pq_allowed: bool
+    quorum: int = Field(description="k: committee members needed to open")
+    size: int = Field(description="n: committee members holding a share")
+    price_commitment: str = Field(description="SHA-256 commitment to the 15 preliminary prices and a nonce")
+
+
 class NoticeOut(NoticeSummaryOut):
     description: str
     contract_method: ContractMethod
@@ -150,6 +167,10 @@ class NoticeOut(NoticeSummaryOut):
     cancel_reason: str | None
     revisions: list[RevisionOut]
     bid_count: int | None = Field(description="Bids received in this round; shown to the issuing agency only")
+    committee_quorum: int
+    committee_size: int
+    pq_allowed: bool
+    opening_key: OpeningKeyOut | None = Field(description="The current round's opening key (None for a draft)")
 
     @classmethod
     def of_detail(cls, n: NoticeDetail) -> NoticeOut:
@@ -174,6 +195,10 @@ class NoticeOut(NoticeSummaryOut):
                 RevisionOut(order=r.order, kind=r.kind, reason=r.reason, created_at=r.created_at) for r in n.revisions
             ],
             bid_count=n.bid_count,
+            committee_quorum=n.committee_quorum,
+            committee_size=n.committee_size,
+            pq_allowed=n.pq_allowed,
+            opening_key=None if n.opening_key is None else OpeningKeyOut(**vars(n.opening_key)),
         )
 
 

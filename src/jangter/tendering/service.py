@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jangter.bidding import ceremony
 from jangter.evaluation.domain.award_floor import award_floor_rate
 from jangter.evaluation.domain.preliminary_prices import generate_preliminary_prices
-from jangter.evaluation.orm import PreliminaryPrice
 from jangter.identity.domain.roles import Actor, OrgKind, Role, require_role
 from jangter.identity.orm import Organisation
 from jangter.identity.service import audit_actor
-from jangter.kernel import audit, counters, idempotency
+from jangter.kernel import audit, counters, idempotency, translog
 from jangter.kernel.calendar import seoul_date
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError, NotFound
@@ -64,6 +64,9 @@ def terms_of(notice: Notice) -> NoticeTerms:
         bid_start_at=notice.bid_start_at,
         deadline_at=notice.deadline_at,
         opening_at=notice.opening_at,
+        committee_quorum=notice.committee_quorum,
+        committee_size=notice.committee_size,
+        pq_allowed=notice.pq_allowed,
     )
 
 
@@ -82,6 +85,9 @@ def _apply_terms(notice: Notice, terms: NoticeTerms) -> None:
     notice.bid_start_at = terms.bid_start_at
     notice.deadline_at = terms.deadline_at
     notice.opening_at = terms.opening_at
+    notice.committee_quorum = terms.committee_quorum
+    notice.committee_size = terms.committee_size
+    notice.pq_allowed = terms.pq_allowed
 
 
 def load_notice(session: Session, number: str, *, for_update: bool = False) -> Notice:
@@ -253,7 +259,8 @@ def _take_deadline_place(session: Session, rules: RuleSet, deadline: datetime) -
         raise hourly_cap_error(rules, deadline)
 
 
-def _make_preliminary_prices(ctx: AppContext, session: Session, rules: RuleSet, notice: Notice) -> None:
+def _open_round(ctx: AppContext, session: Session, rules: RuleSet, notice: Notice, now: datetime) -> dict[str, Any]:
+    """Make the round's 15 preliminary prices and its opening key; returns what the public log records."""
     terms = terms_of(notice)
     prices = generate_preliminary_prices(
         notice.base_amount,
@@ -262,10 +269,34 @@ def _make_preliminary_prices(ctx: AppContext, session: Session, rules: RuleSet, 
         rules.reserve_price.preliminary_rounding[terms.category],
         ctx.rng,
     )
-    session.add_all(
-        PreliminaryPrice(notice_id=notice.id, round=notice.round, slot=i + 1, amount=amount)
-        for i, amount in enumerate(prices)
+    prepared = ceremony.prepare_round(
+        session,
+        ctx,
+        notice_id=notice.id,
+        number=notice.number,
+        round_no=notice.round,
+        agency_id=notice.agency_id,
+        quorum=notice.committee_quorum,
+        size=notice.committee_size,
+        pq_allowed=notice.pq_allowed,
+        prices=prices,
+        now=now,
     )
+    return {
+        "order": notice.order,
+        "round": notice.round,
+        "title": notice.title,
+        "agency_id": notice.agency_id,
+        "base_amount": notice.base_amount,
+        "bid_start_at": notice.bid_start_at.isoformat(),
+        "deadline_at": notice.deadline_at.isoformat(),
+        "opening_at": notice.opening_at.isoformat(),
+        "rule_set_version": notice.rule_set_version,
+        "opening_key_fingerprint": prepared.fingerprint,
+        "price_commitment": prepared.price_commitment,
+        "committee": list(prepared.committee),
+        "quorum": prepared.quorum,
+    }
 
 
 def publish(ctx: AppContext, actor: Actor | None, number: str) -> None:
@@ -286,7 +317,7 @@ def publish(ctx: AppContext, actor: Actor | None, number: str) -> None:
         notice.published_at = notice.first_published_at = now
         notice.next_check = notice.deadline_at
         notice.updated_at = now
-        _make_preliminary_prices(ctx, uow.session, rules, notice)
+        translog.append(uow.session, "notice.published", number, _open_round(ctx, uow.session, rules, notice, now), now)
         _revision(uow.session, notice, officer, None, now)
         audit.record(
             uow.session,
@@ -357,6 +388,13 @@ def amend(ctx: AppContext, actor: Actor | None, number: str, changes: dict[str, 
         notice.next_check = notice.deadline_at
         notice.updated_at = now
         _revision(uow.session, notice, officer, why, now)
+        translog.append(
+            uow.session,
+            "notice.amended",
+            number,
+            {"order": notice.order, "round": notice.round, "changes": new, "reason": why},
+            now,
+        )
         audit.record(
             uow.session,
             at=now,
@@ -385,6 +423,7 @@ def cancel(ctx: AppContext, actor: Actor | None, number: str, reason: str | None
         notice.cancel_reason = why
         notice.next_check = None
         notice.updated_at = now
+        translog.append(uow.session, "notice.cancelled", number, {"round": notice.round, "reason": why}, now)
         audit.record(
             uow.session,
             at=now,
@@ -432,7 +471,7 @@ def reannounce(ctx: AppContext, actor: Actor | None, number: str, timetable: Tim
         notice.next_check = notice.deadline_at
         notice.updated_at = now
         uow.session.flush()
-        _make_preliminary_prices(ctx, uow.session, rules, notice)
+        translog.append(uow.session, "notice.published", number, _open_round(ctx, uow.session, rules, notice, now), now)
         _revision(uow.session, notice, officer, "재공고 (re-announcement)", now)
         audit.record(
             uow.session,
@@ -464,6 +503,13 @@ def close_notice_if_due(session: Session, notice: Notice, now: datetime) -> bool
     notice.closed_at = notice.deadline_at
     notice.next_check = None
     notice.updated_at = now
+    translog.append(
+        session,
+        "notice.closed",
+        notice.number,
+        {"round": notice.round, "deadline_at": notice.deadline_at.isoformat()},
+        now,
+    )
     audit.record(
         session,
         at=now,

@@ -99,6 +99,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nobody, you included, sees the amount or picks of a bid before the opening.",
     ),
     "bid.submit": ("입찰서 제출", "Submit bid"),
+    "seal.explain": (
+        "입찰금액과 추첨번호는 이 브라우저에서 개찰 키로 암호화(봉인)되고 업체 서명키로 서명된 뒤 전송됩니다. "
+        "서버와 운영자를 포함해 누구도 개찰 전에는 볼 수 없습니다.",
+        "The amount and picks are encrypted (sealed) to the opening key in this browser and signed "
+        "with your firm's key before they are sent. Nobody, the server and its operators included, "
+        "can read them before the opening.",
+    ),
+    "seal.fingerprint": ("개찰 키 지문", "Opening key fingerprint"),
+    "seal.keyfile": ("업체 서명키 파일 (.pem)", "Firm signing key file (.pem)"),
+    "seal.keyfile_help": (
+        "업체 관리자가 등록한 서명키입니다. 파일은 이 컴퓨터 밖으로 나가지 않습니다.",
+        "The signing key your company administrator registered. The file never leaves this computer.",
+    ),
+    "seal.err_amount": (
+        "금액은 1원 이상의 정수(원 단위)로 입력하십시오.",
+        "The amount must be a positive whole number of won.",
+    ),
+    "seal.err_picks": ("예비가격 추첨번호를 2개 선택하십시오.", "Choose exactly 2 preliminary-price slots."),
+    "seal.err_key": ("업체 서명키 파일을 선택하십시오.", "Choose your firm's signing key file."),
+    "seal.err_fingerprint": (
+        "공고의 개찰 키가 공고된 지문과 다릅니다. 제출하지 않았습니다. 관리자에게 알리십시오.",
+        "The notice's opening key does not match its published fingerprint; nothing was sent. Report this.",
+    ),
+    "seal.err_seal": (
+        "봉인하지 못했습니다. 서명키 파일을 확인하십시오.",
+        "The bid could not be sealed; check the key file.",
+    ),
+    "seal.sealing": ("봉인 중…", "Sealing…"),
+    "seal.sent": ("봉인했습니다. 제출 중…", "Sealed. Sending…"),
+    "seal.noscript": (
+        "입찰서는 브라우저에서 봉인되므로 JavaScript가 필요합니다. 또는 `jangter bid seal` 명령을 사용하십시오.",
+        "Bids are sealed in your browser, which needs JavaScript; or use the `jangter bid seal` command.",
+    ),
+    "seal.cli": ("명령줄로 봉인하기 (API 이용자)", "Seal from the command line (API users)"),
     "bid.receipt": ("입찰서 접수증", "Bid receipt"),
     "bid.receipt_id": ("접수번호", "Receipt no."),
     "bid.received_at": ("접수 일시", "Received at"),
@@ -139,6 +173,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "게시하면 기초금액·분류 등은 바꿀 수 없습니다.",
         "Once published, amounts and category cannot change.",
     ),
+    "committee.help": (
+        "개찰위원 {n}명 중 {k}명이 함께 각자의 비밀번호와 개찰 암호를 입력해야 개찰 키가 복원됩니다. "
+        "분할키와 복원된 키는 저장되지 않습니다.",
+        "{k} of the {n} committee members enter their own password and opening passphrase together; "
+        "only then is the opening key rebuilt. No share and no key is ever stored.",
+    ),
+    "committee.member": ("개찰위원", "Committee member"),
+    "committee.passphrase": ("개찰 암호", "Opening passphrase"),
+    "committee.key": ("개찰위원 키", "Committee key"),
+    "committee.key_help": (
+        "공고가 게시될 때 개찰 키의 분할키가 이 키로 봉인되어 귀하에게 배정됩니다. 개찰 암호는 서버에 저장되지 않으며, "
+        "잊으면 복구할 수 없습니다(새 키는 이후 공고부터 쓰입니다).",
+        "When a notice is published, your share of its opening key is sealed to this key. The "
+        "passphrase is not stored anywhere; if you forget it, it cannot be recovered (a new key "
+        "serves notices published afterwards).",
+    ),
+    "committee.make": ("개찰위원 키 만들기", "Make my committee key"),
+    "committee.made": ("개찰위원 키를 만들었습니다.", "Your committee key is ready."),
+    "keys.title": ("업체 서명키", "Firm signing keys"),
+    "keys.help": (
+        "입찰서는 업체 서명키로 서명됩니다. 키는 `jangter bid keygen`으로 만들고, 공개키만 여기에 등록하십시오.",
+        "Bids are signed with the firm's signing key. Make one with `jangter bid keygen` and register only its "
+        "public key here.",
+    ),
+    "keys.public": ("공개키 (base64)", "Public key (base64)"),
+    "keys.add": ("등록", "Register"),
+    "keys.revoke": ("폐기", "Revoke"),
+    "keys.none": ("등록된 서명키가 없습니다.", "No signing key is registered."),
     "operator.firms": ("업체 등록 심사", "Firm registrations"),
     "operator.approve": ("승인", "Approve"),
     "operator.hold": ("보류", "Hold"),

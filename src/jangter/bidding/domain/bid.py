@@ -1,34 +1,21 @@
-"""What a bid holds and how its content is fixed.
+"""The states of a bid and the one rule about its picks that the opening checks.
 
-A bid is an amount in won and the bidder's picks among the preliminary-price slots (koneps-rules §3.2: 2 of
-15). The content travels as a payload whose SHA-256 the receipt carries. A random salt inside the payload
-keeps that hash from revealing the amount by trial (the space of amounts and picks is small enough to search).
-
-Payload format ``plain-v0``: canonical JSON, kept unreadable by every interface until the opening. The
-cryptographic envelope (HPKE to the notice's opening key, issue #4) replaces it with ciphertext; the rest of
-the bid's journey stays the same.
+A bid is an amount in won and the bidder's picks among the preliminary-price slots (koneps-rules §3.2: 2 of 15),
+sealed in an envelope (``envelope.py``) whose content (``content.py``) only the opening can read.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 
 from jangter.kernel.errors import DomainError
-from jangter.kernel.money import require_won
-
-PLAIN_V0 = "plain-v0"
-SALT_BYTES = 16
 
 
 class BidStatus(StrEnum):
     SEALED = "sealed"  # received, content unread
     VALID = "valid"  # opened and valid
-    INVALID = "invalid"  # opened and refused (with a reason)
+    INVALID = "invalid"  # opened and refused (with a reason and the evidence)
 
 
 BID_STATUS_LABELS: dict[BidStatus, tuple[str, str]] = {
@@ -36,13 +23,6 @@ BID_STATUS_LABELS: dict[BidStatus, tuple[str, str]] = {
     BidStatus.VALID: ("유효", "Valid"),
     BidStatus.INVALID: ("무효", "Invalid"),
 }
-
-
-@dataclass(frozen=True)
-class BidContent:
-    amount: int
-    picks: tuple[int, ...]
-    salt: bytes
 
 
 def validate_picks(picks: Sequence[object], *, slots: int, picks_per_bid: int) -> tuple[int, ...]:
@@ -59,48 +39,3 @@ def validate_picks(picks: Sequence[object], *, slots: int, picks_per_bid: int) -
             field="picks",
         )
     return tuple(sorted(p for p in picks if isinstance(p, int)))
-
-
-def validate_content(
-    amount: object, picks: Sequence[object], *, slots: int, picks_per_bid: int, salt: bytes
-) -> BidContent:
-    return BidContent(
-        amount=require_won(amount, "amount"),
-        picks=validate_picks(picks, slots=slots, picks_per_bid=picks_per_bid),
-        salt=salt,
-    )
-
-
-def encode_payload(content: BidContent) -> bytes:
-    document = {
-        "amount": content.amount,
-        "format": PLAIN_V0,
-        "picks": list(content.picks),
-        "salt": base64.b64encode(content.salt).decode("ascii"),
-    }
-    return json.dumps(document, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-class PayloadError(ValueError):
-    """The stored payload cannot be read (recorded as an invalid bid with the reason)."""
-
-
-def decode_payload(payload: bytes) -> BidContent:
-    try:
-        document = json.loads(payload)
-        if document.get("format") != PLAIN_V0:
-            raise PayloadError(f"unknown payload format {document.get('format')!r}")
-        amount = document["amount"]
-        picks = tuple(document["picks"])
-        salt = base64.b64decode(document["salt"], validate=True)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise PayloadError(f"unreadable payload: {exc}") from exc
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise PayloadError("amount is not a positive whole number of won")
-    if not all(isinstance(p, int) and not isinstance(p, bool) for p in picks):
-        raise PayloadError("picks are not slot numbers")
-    return BidContent(amount=amount, picks=picks, salt=salt)
-
-
-def content_hash(payload: bytes) -> str:
-    return hashlib.sha256(payload).hexdigest()

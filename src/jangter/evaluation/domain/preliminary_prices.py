@@ -2,8 +2,8 @@
 
 The range ``base × (1 ± range_pct %)`` is cut into ``slots`` equal-width intervals and one random value is
 drawn inside each (the rule since 2005-04-01). Each price is rounded by the category's rule (goods and
-services: up to the won; works: up to ₩100), and the order is shuffled so that a slot number says nothing about
-the value it holds (the 2013 re-ordering against manipulation).
+services: up to the won; works: up to ₩100). Which slot holds which price is drawn only at the opening
+(``price_commitment.assign_slots``: Jangter's form of the 2012–13 re-ordering against manipulation).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from jangter.kernel.money import Rounding, round_won
-from jangter.kernel.randomness import RandomSource, shuffled
+from jangter.kernel.randomness import RandomSource
 
 #: Each value is drawn at a resolution of one millionth of its interval.
 RESOLUTION = 1_000_000
@@ -27,9 +27,9 @@ def interval_bounds(base_amount: int, range_pct: Decimal, slots: int) -> list[tu
 def generate_preliminary_prices(
     base_amount: int, range_pct: Decimal, slots: int, rounding: Rounding, rng: RandomSource
 ) -> list[int]:
-    """One rounded random price per interval, shuffled. Index 0 is slot 1."""
+    """One rounded random price per interval, in interval order (the slots are assigned at the opening)."""
     prices = []
     for low, high in interval_bounds(base_amount, range_pct, slots):
         fraction = Decimal(rng.randbelow(RESOLUTION)) / RESOLUTION
         prices.append(round_won(low + (high - low) * fraction, rounding))
-    return shuffled(prices, rng)
+    return prices

@@ -17,6 +17,7 @@ class OrgKind(StrEnum):
 class Role(StrEnum):
     PROCUREMENT_OFFICER = "procurement_officer"  # 계약관 · 공고 담당자
     BID_OFFICIAL = "bid_official"  # 입찰집행관
+    OPENING_COMMITTEE = "opening_committee"  # 개찰위원 (holds a share of each opening key)
     COMPANY_ADMIN = "company_admin"  # 업체 관리자
     BIDDER = "bidder"  # 입찰 담당자
     OPERATOR = "operator"  # 운영자
@@ -25,6 +26,7 @@ class Role(StrEnum):
 ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.PROCUREMENT_OFFICER: ("공고 담당자", "Procurement officer"),
     Role.BID_OFFICIAL: ("입찰집행관", "Bid official"),
+    Role.OPENING_COMMITTEE: ("개찰위원", "Opening committee member"),
     Role.COMPANY_ADMIN: ("업체 관리자", "Company administrator"),
     Role.BIDDER: ("입찰 담당자", "Bidder"),
     Role.OPERATOR: ("운영자", "Operator"),
@@ -32,7 +34,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
 
 #: Which roles a person of each kind of organisation may hold.
 ROLES_BY_KIND: dict[OrgKind, frozenset[Role]] = {
-    OrgKind.AGENCY: frozenset({Role.PROCUREMENT_OFFICER, Role.BID_OFFICIAL}),
+    OrgKind.AGENCY: frozenset({Role.PROCUREMENT_OFFICER, Role.BID_OFFICIAL, Role.OPENING_COMMITTEE}),
     OrgKind.SUPPLIER: frozenset({Role.COMPANY_ADMIN, Role.BIDDER}),
     OrgKind.OPERATOR: frozenset({Role.OPERATOR}),
 }

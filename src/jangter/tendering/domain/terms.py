@@ -31,6 +31,9 @@ class NoticeTerms:
     bid_start_at: datetime
     deadline_at: datetime
     opening_at: datetime
+    committee_quorum: int = 3  # k: committee members needed to open (security.md §3.2: 3 of 5 by default)
+    committee_size: int = 5  # n: members holding a share
+    pq_allowed: bool = True  # bidders may seal with the post-quantum hybrid suite
 
     @property
     def timetable(self) -> Timetable:
@@ -101,6 +104,13 @@ def check_terms(terms: NoticeTerms) -> None:
             "award_floor_rate_invalid",
             "낙찰하한율은 50% 이상 100% 미만입니다.",
             "The award floor rate must be at least 50 % and below 100 %.",
+        )
+    if not (2 <= terms.committee_quorum <= terms.committee_size <= 7):
+        problem(
+            "committee_quorum",
+            "committee_invalid",
+            "개찰위원은 2~7명, 필요 인원(k)은 2명 이상 전체(n) 이하입니다.",
+            "The opening committee has 2 to 7 members and needs k of them, 2 ≤ k ≤ n.",
         )
     if problems:
         raise ValidationProblems(problems)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from jangter.bidding.ceremony import Credential
 from jangter.evaluation import service as evaluation
 from jangter.evaluation.queries import opening_results
 from jangter.identity.domain.roles import Actor, OrgKind, Role, require_role
@@ -297,8 +298,16 @@ def open_bids(request: Request, ctx: Ctx, actor: PageActor, reference: str, form
         reference,
         form,
         "opened",
-        lambda number, _: evaluation.open_bids(ctx, actor, number),
+        lambda number, _: evaluation.open_bids(ctx, actor, number, _committee(form)),
     )
+
+
+def _committee(form: FormData) -> list[Credential]:
+    """The committee members who filled in their rows of the opening form."""
+    rows = zip(
+        form.getlist("member_email"), form.getlist("member_password"), form.getlist("member_passphrase"), strict=False
+    )
+    return [Credential(str(e).strip(), str(p), str(q)) for e, p, q in rows if str(e).strip()]
 
 
 @router.post("/notices/{reference}/award")

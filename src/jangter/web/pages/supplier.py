@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -23,32 +25,43 @@ router = APIRouter(include_in_schema=False)
 def bid_form(request: Request, ctx: Ctx, actor: PageActor, reference: str) -> HTMLResponse:
     require_role(actor, Role.BIDDER)
     notice = queries.get_notice(ctx, parse_notice_reference(reference)[0], actor)
-    return render(request, "bid_form.html", {"n": notice, "errors": {}, "amount": "", "picks": []})
+    return render(request, "bid_form.html", {"n": notice, "errors": {}})
 
 
 @router.post("/notices/{reference}/bid", response_class=HTMLResponse)
 def submit_bid(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
+    """The page sends only the envelope sealed in the browser: the amount and picks fields have no ``name``, so
+    they never leave the bidder's computer in the clear."""
     number = parse_notice_reference(reference)[0]
     reader = FormReader(form)
     check_csrf(request, reader.text("csrf"))
-    picks: list[object] = []
-    for raw in form.getlist("picks"):
-        picks.append(int(raw) if isinstance(raw, str) and raw.isdigit() else raw)
     try:
-        amount = reader.won("amount")
-        reader.raise_if_problems()
-        receipt = bidding.submit_bid(ctx, actor, bidding.SubmitBid(number, amount, tuple(picks)))
+        raw = reader.text("envelope")
+        if not raw:
+            raise DomainError(
+                "envelope_missing",
+                "입찰서는 브라우저에서 봉인되어야 합니다. JavaScript를 켜거나 `jangter bid seal` 명령을 사용하십시오.",
+                "Bids are sealed in your browser: turn JavaScript on, or use `jangter bid seal`.",
+                field="envelope",
+            )
+        try:
+            document = json.loads(raw)
+        except json.JSONDecodeError:
+            document = None
+        if not isinstance(document, dict):
+            raise DomainError(
+                "envelope_malformed",
+                "봉인된 입찰서를 읽을 수 없습니다.",
+                "The sealed bid cannot be read.",
+                field="envelope",
+            )
+        receipt = bidding.submit_bid(ctx, actor, number, document)
     except (DomainError, ValidationProblems) as exc:
         notice = queries.get_notice(ctx, number, actor)
         return render(
             request,
             "bid_form.html",
-            {
-                "n": notice,
-                "errors": errors_by_field(exc, choose_lang(request)),
-                "amount": reader.text("amount"),
-                "picks": [p for p in picks if isinstance(p, int)],
-            },
+            {"n": notice, "errors": errors_by_field(exc, choose_lang(request))},
             status=exc.status,
         )
     return RedirectResponse(f"/receipts/{receipt.receipt_id}?new=1", status_code=303)
