@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, type_coerce, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,7 +33,7 @@ from jangter.identity.service import audit_actor
 from jangter.kernel import audit, idempotency, merkle, translog
 from jangter.kernel.canonical import canonical_json
 from jangter.kernel.context import AppContext
-from jangter.kernel.db import DeadlinePassed, is_deadline_violation, sql_now
+from jangter.kernel.db import DeadlinePassed, UTCDateTime, is_deadline_violation, sql_now
 from jangter.kernel.errors import Conflict, DomainError, NotFound
 from jangter.kernel.idempotency import IdempotencyClaim
 from jangter.kernel.ids import display_number
@@ -170,6 +170,7 @@ _KEY_FOR_BID = (
 )
 #: The notice and the firm's signing key in one round trip (this is the hot path).
 _NOTICE_FOR_BID = select(
+    type_coerce(sql_now(), UTCDateTime()).label("db_now"),
     _KEY_FOR_BID.label("signing_key"),
     _NOTICES.c.id,
     _NOTICES.c.status,
@@ -235,7 +236,8 @@ def submit_bid(
             ).one_or_none()
             if notice is None:
                 raise NotFound("공고", "Notice", code="notice_not_found")
-            _check_open(notice.status, notice.deadline_at, notice.bid_start_at, now)
+            # The early answer uses the database clock too: a skewed application server changes nothing.
+            _check_open(notice.status, notice.deadline_at, notice.bid_start_at, notice.db_now)
             env.check_binding(envelope, notice=notice_number, order=notice.order, firm=bidder.org_business_number or "")
             if envelope.suite is env.SuiteId.PQ and not notice.pq_allowed:
                 raise DomainError(

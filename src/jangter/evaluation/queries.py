@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from jangter.bidding.domain.bid import BidStatus
-from jangter.bidding.orm import Bid
+from jangter.bidding.orm import Bid, OpeningKey
 from jangter.evaluation.domain.ranking import FailureReason, Standing
 from jangter.evaluation.orm import Opening, PreliminaryPrice
 from jangter.identity.orm import Organisation
@@ -64,6 +64,11 @@ class OpeningResult:
     prices: tuple[PriceRow, ...]
     bids: tuple[ResultRow, ...]
     awarded_at: datetime | None
+    price_nonce: str | None  # revealed at the opening
+    slot_seed: str | None
+    price_commitment: str | None  # made at publication
+    key_fingerprint: str | None
+    committee_present: tuple[str, ...]
 
     @property
     def winner(self) -> ResultRow | None:
@@ -88,6 +93,7 @@ def opening_results(ctx: AppContext, number: str) -> list[OpeningResult]:
             select(Opening).where(Opening.notice_id == notice.id).order_by(Opening.round.desc())
         ):
             revealed = opening.reserve_price is not None
+            key = session.get(OpeningKey, (notice.id, opening.round))
             prices = (
                 tuple(
                     PriceRow(p.slot, p.amount, p.pick_count or 0, bool(p.drawn))
@@ -149,6 +155,11 @@ def opening_results(ctx: AppContext, number: str) -> list[OpeningResult]:
                     prices=prices,
                     bids=bids,
                     awarded_at=opening.awarded_at,
+                    price_nonce=opening.price_nonce,
+                    slot_seed=opening.slot_seed,
+                    price_commitment=key.price_commitment if key else None,
+                    key_fingerprint=key.fingerprint if key else None,
+                    committee_present=tuple(opening.committee_present or ()),
                 )
             )
         return results

@@ -53,6 +53,13 @@ class OpeningResultOut(BaseModel):
     prices: list[PriceOut]
     bids: list[ResultBidOut]
     awarded_at: AwareDatetime | None
+    price_nonce: str | None = Field(
+        description="Revealed at the opening; with the prices it must hash to the commitment"
+    )
+    slot_seed: str | None = Field(description="SHA-256 of the nonce and every sealed bid's hash: seeds the slot draw")
+    price_commitment: str | None = Field(description="The commitment published at publication")
+    key_fingerprint: str | None
+    committee_present: list[str]
 
     @classmethod
     def of(cls, r: OpeningResult) -> OpeningResultOut:
@@ -92,4 +99,9 @@ class OpeningResultOut(BaseModel):
                 for b in r.bids
             ],
             awarded_at=r.awarded_at,
+            price_nonce=r.price_nonce,
+            slot_seed=r.slot_seed,
+            price_commitment=r.price_commitment,
+            key_fingerprint=r.key_fingerprint,
+            committee_present=list(r.committee_present),
         )

@@ -112,9 +112,25 @@ def open_bids(ctx: AppContext, actor: Actor | None, number: str, committee: Sequ
     try:
         present = ceremony.present_members(ctx, committee)
         _open(ctx, official, number, present)
+    except _Blocked as blocked:  # the opening's transaction is rolled back; the alert outlives it
+        _raise_alert(ctx, official, number, blocked.round, blocked.reason)
+        raise DomainError(
+            "prices_tampered",
+            "예비가격이 공고 때 약속(commitment)한 값과 다릅니다. 개찰을 중단하고 경보를 기록했습니다.",
+            "The preliminary prices differ from the commitment made at publication: the opening is stopped and "
+            "an alert was recorded.",
+            status=409,
+        ) from None
     except DomainError as exc:
         _record_refusal(ctx, official, number, exc)
         raise
+
+
+class _Blocked(Exception):
+    def __init__(self, round_no: int, reason: str) -> None:
+        super().__init__(reason)
+        self.round = round_no
+        self.reason = reason
 
 
 REFUSALS_TO_RECORD = {
@@ -203,15 +219,7 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
                     raise ceremony.PricesTampered("the stored commitment differs from the one in the public log")
                 prices, nonce = ceremony.reveal_prices(record, rebuilt.keys, number)
             except ceremony.PricesTampered as exc:
-                uow.session.rollback()
-                _raise_alert(ctx, official, number, notice.round, str(exc))
-                raise DomainError(
-                    "prices_tampered",
-                    "예비가격이 공고 때 약속(commitment)한 값과 다릅니다. 개찰을 중단하고 경보를 기록했습니다.",
-                    "The preliminary prices differ from the commitment made at publication: the "
-                    "opening is stopped and an alert was recorded.",
-                    status=409,
-                ) from None
+                raise _Blocked(notice.round, str(exc)) from None
             valid = [
                 b
                 for b in bids
@@ -228,6 +236,7 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
                 "nonce": nonce.hex(),
                 "slot_seed": slot_seed.hex(),
                 "committee": opening.committee_present,
+                "rejected_shares": list(rebuilt.rejected),
             }
             failure = failure_before_opening(len(valid), rules.award.min_valid_bids)
             if failure is None:
@@ -261,7 +270,12 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
             entity_type="notice",
             entity_id=number,
             before={"status": before},
-            after={"status": notice.status, **summary},
+            after={
+                "status": notice.status,
+                **summary,
+                "committee": revealed.get("committee"),
+                "rejected_shares": revealed.get("rejected_shares"),
+            },
         )
         translog.append(
             session,
