@@ -255,6 +255,37 @@ def verify_consistency(
     _finish(check(json.loads(old.read_text()), json.loads(new.read_text()), hashes, bytes.fromhex(key)))
 
 
+@verify.command("draw")
+def verify_draw(
+    file: Path,
+    notice: str,
+    round: Annotated[int | None, typer.Option(help="The round (default: the latest opened)")] = None,
+) -> None:
+    """Recompute a notice's opening (commitment, seeds, reserve price, floor, ranking) from a log export alone.
+
+    Check the export itself first with ``jangter verify-log export``."""
+    import json
+
+    from jangter.evaluation.domain.draw_check import NotRecomputable, recompute, round_events
+    from jangter.rules.loader import load_rule_book
+
+    entries = json.loads(file.read_text())["entries"]
+    bodies = [json.loads(e["body"]) for e in entries]
+    events = [(b["event"], b) for b in bodies if b.get("subject") == notice]
+    try:
+        published, opened = round_events(events, round)
+    except NotRecomputable as exc:
+        typer.echo(f"cannot recompute: {exc}", err=True)
+        raise typer.Exit(2) from None
+    check = recompute(notice, published, opened, load_rule_book().version(opened["terms"]["rule_set_version"]))
+    for step in check.steps:
+        mark = "ok " if step.ok else "BAD"
+        typer.echo(f"{mark} {step.title_en}: published {step.published} · recomputed {step.recomputed}")
+    if not check.ok:
+        raise typer.Exit(1)
+    typer.echo(f"OK: round {check.round} of {notice} recomputes to what was published ({check.rule_set_version})")
+
+
 @log_cli.command("export")
 def log_export(out: Annotated[Path | None, typer.Option(help="File to write (default: stdout)")] = None) -> None:
     """Export the log and the records it vouches for (read from the database)."""

@@ -13,6 +13,7 @@ from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from jangter.tendering import queries
 from jangter.tendering.domain.notice import NoticeStatus
+from jangter.worker import integrate_log
 from tests.support import DEADLINE, OPENING, PASSWORD, make_world
 
 
@@ -275,3 +276,50 @@ def _officer(ctx: AppContext) -> Actor:
 
     with ctx.db.reading() as session:
         return actor_of_person(ctx, session.scalars(select(Person.id).where(Person.email == "officer@gov.kr")).one())
+
+
+def test_anyone_can_check_the_opening_on_a_public_page_and_through_the_api(
+    client: TestClient, ctx: AppContext, clock: OffsetClock
+) -> None:
+    world = make_world(ctx, firms=3)
+    number = world.publish()
+    not_yet = client.get(f"/notices/{number}/draw")
+    assert not_yet.status_code == 404 and "아직 예비가격이 공개된 개찰이 없습니다" in not_yet.text
+    assert client.get(f"/api/v1/notices/{number}/draw-check").json()["code"] == "draw_not_available"
+    for i in range(3):
+        world.bid(number, i, 90_000_000 + i * 500_000, (i + 1, i + 7))
+    clock.set(OPENING)
+    world.open(number)
+    notice_page = client.get(f"/notices/{number}")
+    assert f'href="/notices/{number}/draw?round=1"' in notice_page.text  # the result links to the check
+    page = client.get(f"/notices/{number}/draw")
+    assert page.status_code == 200
+    assert "모든 단계가 공개된 값과 일치합니다" in page.text and "✗" not in page.text
+    assert f"jangter verify-log draw log.json {number}" in page.text
+    english = client.get(f"/notices/{number}/draw", params={"lang": "en"})
+    assert "Every step recomputes to the published value" in english.text
+    document = client.get(f"/api/v1/notices/{number}/draw-check").json()
+    assert document["ok"] is True and len(document["slots"]) == 15 and sum(document["counts"]) == 6
+    [result] = client.get(f"/api/v1/notices/{number}/results").json()
+    reserve = next(s for s in document["steps"] if s["key"] == "reserve_price")
+    assert reserve["recomputed"] == reserve["published"] == result["reserve_price"]
+    assert f"{result['reserve_price']:,}원" in page.text
+
+
+def test_the_public_log_page_shows_signed_tree_heads_and_entries_without_amounts(
+    client: TestClient, ctx: AppContext
+) -> None:
+    empty = client.get("/log")
+    assert empty.status_code == 200 and "아직 서명된 트리 헤드가 없습니다" in empty.text
+    world = make_world(ctx, firms=2)
+    number = world.publish()
+    world.bid(number, 0, 93_456_700, (4, 9))
+    integrate_log(ctx)
+    page = client.get("/log")
+    head = client.get("/api/v1/log/head").json()
+    assert head["root"] in page.text and ctx.signer.public_bytes.hex() in page.text
+    assert f'href="/notices/{number}"' in page.text
+    assert "bid.received" in page.text and "notice.published" in page.text
+    assert "93,456,700" not in page.text and "93456700" not in page.text
+    assert 'href="/log"' in client.get("/notices").text  # linked from every page
+    assert "Public log" in client.get("/log", params={"lang": "en"}).text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+import json
 import logging
 import os
 import subprocess
@@ -18,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Delete, delete, select, text, update
 from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
 
 from jangter.bidding import ceremony
 from jangter.bidding.domain import opening_key as ok
@@ -26,6 +28,7 @@ from jangter.bidding.domain.content import Document
 from jangter.bidding.domain.envelope import SUITES, SuiteId
 from jangter.bidding.orm import Bid, OpeningKey, OpeningShare
 from jangter.bidding.service import submit_bid
+from jangter.cli import app
 from jangter.client import sealing
 from jangter.evaluation import service as evaluation
 from jangter.evaluation.domain import price_commitment
@@ -370,7 +373,7 @@ TAMPERING = ["ciphertext", "log_row_deleted", "log_row_rewritten", "award", "tim
 
 @pytest.mark.parametrize("tampering", TAMPERING)
 def test_at07_tampering_in_the_database_is_detected_and_the_first_bad_index_named(
-    ctx: AppContext, clock: OffsetClock, tampering: str
+    ctx: AppContext, clock: OffsetClock, tampering: str, tmp_path: Path
 ) -> None:
     world, number, receipts = _lifecycle(ctx, clock)
     key = ctx.signer.public_bytes
@@ -408,10 +411,19 @@ def test_at07_tampering_in_the_database_is_detected_and_the_first_bad_index_name
             s.execute(update(Bid).where(Bid.id == bid.id).values(received_at=bid.received_at - timedelta(hours=1)))
             expected = bid_index
         uow.commit()
-    report = verify_export(export(ctx), key)
+    tampered = export(ctx)
+    report = verify_export(tampered, key)
     assert not report.ok
     assert report.first_bad_index == expected, report.summary()
     assert world is not None and number
+    # …and the command a citizen runs says the same, with no database in reach.
+    exported = tmp_path / "log.json"
+    exported.write_text(json.dumps(tampered))
+    cli = CliRunner().invoke(app, ["verify-log", "export", str(exported), "--key", key.hex()], env={})
+    assert cli.exit_code == 1
+    assert f"FAIL: first bad index {expected}" in cli.output
+    exported.write_text(json.dumps(clean))
+    assert CliRunner().invoke(app, ["verify-log", "export", str(exported), "--key", key.hex()]).exit_code == 0
 
 
 def delete_entry(index: int) -> Delete:

@@ -1,11 +1,14 @@
 """Opening and award through the use cases (koneps-rules §3.2–§3.4), checked against the pure rules."""
 
+import logging
+import os
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
+from jangter.bidding import unsealing
 from jangter.bidding.orm import Bid
 from jangter.bidding.queries import my_bids
 from jangter.evaluation import service as evaluation
@@ -25,9 +28,17 @@ from jangter.tendering.domain.timetable import Timetable
 from tests.support import DEADLINE, OPENING, make_world
 
 
+@pytest.mark.parametrize("unsealed_in", ["the_server_process", "worker_processes"])
 def test_the_opening_recomputes_from_public_data_and_the_lowest_valid_bid_wins(
-    ctx: AppContext, clock: OffsetClock
+    ctx: AppContext,
+    clock: OffsetClock,
+    unsealed_in: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    if unsealed_in == "worker_processes":  # what a round of thousands of bids does
+        monkeypatch.setattr(unsealing, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(os, "cpu_count", lambda: 2)
     world = make_world(ctx, firms=4)
     number = world.publish(
         category=Category.WORKS, base_amount=500_000_000, estimated_price=454_545_454, a_value=20_000_000
@@ -37,7 +48,10 @@ def test_the_opening_recomputes_from_public_data_and_the_lowest_valid_bid_wins(
     world.bid(number, 2, 430_000_000, (3, 15))  # far below the floor
     world.bid(number, 3, 463_250_000, (1, 7))
     clock.set(OPENING)
-    world.open(number)
+    with caplog.at_level(logging.INFO, logger="jangter.opening"):
+        world.open(number)
+    in_workers = "unsealing 4 bids in 2 worker processes" in caplog.text
+    assert in_workers is (unsealed_in == "worker_processes")
 
     [result] = opening_results(ctx, number)
     assert queries.get_notice(ctx, number, None).status is NoticeStatus.OPENED

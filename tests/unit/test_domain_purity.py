@@ -17,6 +17,7 @@ PURE = [
     ROOT / "kernel" / "lottery.py",
     ROOT / "kernel" / "ids.py",
     ROOT / "kernel" / "errors.py",
+    ROOT / "bidding" / "unsealing.py",
 ]
 
 

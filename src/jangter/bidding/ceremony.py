@@ -4,11 +4,12 @@ At publication (:func:`prepare_round`): draw a 32-byte master secret, derive the
 public keys and their fingerprint, split the master k-of-n among the committee (each share sealed with HPKE to the
 member's own committee key), seal the preliminary prices and their nonce to the opening key, and forget the master.
 
-At the opening (:func:`reconstruct`): k committee members present themselves together — each with a fresh check
-of their password and the passphrase of their committee key. Their shares are decrypted in memory, the master is
-rebuilt and checked against the published fingerprint (a wrong share makes a wrong key, which the fingerprint
-catches; with more than k shares the consistent subset is found and the bad share named), and the keys are
-returned to the caller, who uses and drops them within the same request. No share or key is ever stored.
+At the opening: k committee members present themselves together (:func:`present_members`) — each password is
+checked afresh and each member's committee key is unlocked with their passphrase. Then (:func:`reconstruct`) their
+shares are decrypted in memory, the master is rebuilt and checked against the published fingerprint (a wrong share
+makes a wrong key, which the fingerprint catches; with more than k shares the consistent subset is found and the
+bad share named), and the keys are returned to the caller, who uses and wipes them within the same request. Shares
+are stored only sealed to their member's key; the master and the opening private keys are never stored.
 """
 
 from __future__ import annotations
@@ -157,8 +158,12 @@ class Credential:
 @dataclass(frozen=True)
 class Reconstructed:
     keys: ok.OpeningPrivateKeys
+    master: bytearray  # the rebuilt secret, for the unsealing workers; ``wipe()`` it when the opening ends
     members: tuple[Actor, ...]
     rejected: tuple[str, ...]  # names of members whose share did not fit (a rogue or corrupted share)
+
+    def wipe(self) -> None:
+        self.master[:] = bytes(len(self.master))
 
 
 def _not_enough(quorum: int, got: int) -> DomainError:
@@ -172,15 +177,33 @@ def _not_enough(quorum: int, got: int) -> DomainError:
 
 @dataclass(frozen=True)
 class Present:
-    """A committee member whose password was just checked, with the passphrase of their committee key."""
+    """A committee member whose password was just checked and whose committee key their passphrase unlocked."""
 
     member: Actor
-    passphrase: str
+    key: x25519.X25519PrivateKey
 
 
 def present_members(ctx: AppContext, credentials: Sequence[Credential]) -> list[Present]:
-    """Check each member's password afresh (step-up), each in its own short transaction, before the opening's."""
-    return [Present(reauthenticate(ctx, c.email, c.password), c.passphrase) for c in credentials]
+    """The step-up: each member's password checked afresh and their committee key unlocked with their passphrase
+    (both deliberately slow KDFs), each in its own short transaction, before the opening's."""
+    present = []
+    for credential in credentials:
+        member = reauthenticate(ctx, credential.email, credential.password)
+        with ctx.db.reading() as session:
+            committee_key = session.get(CommitteeKey, member.person_id)
+        if committee_key is None:
+            raise _not_on_committee(member)
+        present.append(Present(member, unwrap_committee_key(committee_key, credential.passphrase)))
+    return present
+
+
+def _not_on_committee(member: Actor) -> DomainError:
+    return DomainError(
+        "not_a_committee_member",
+        f"{member.name}은(는) 이 공고의 개찰위원이 아닙니다.",
+        f"{member.name} is not on this notice's opening committee.",
+        status=403,
+    )
 
 
 def reconstruct(
@@ -206,18 +229,13 @@ def reconstruct(
                 OpeningShare.member_id == member.person_id,
             )
         ).one_or_none()
-        committee_key = session.get(CommitteeKey, member.person_id)
-        if share_row is None or committee_key is None:
-            raise DomainError(
-                "not_a_committee_member",
-                f"{member.name}은(는) 이 공고의 개찰위원이 아닙니다.",
-                f"{member.name} is not on this notice's opening committee.",
-                status=403,
-            )
-        private = unwrap_committee_key(committee_key, attendee.passphrase)
+        if share_row is None:
+            raise _not_on_committee(member)
         try:
             value = SHARE_SUITE.decrypt(
-                share_row.encrypted, private, info=share_info(number, round_no, member.person_id, share_row.share_index)
+                share_row.encrypted,
+                attendee.key,
+                info=share_info(number, round_no, member.person_id, share_row.share_index),
             )
         except (InvalidTag, ValueError):
             raise DomainError(
@@ -236,7 +254,7 @@ def reconstruct(
                 rejected = tuple(m.name for m, _ in present if m.person_id not in used)
                 if rejected:
                     log.warning("opening %s: shares of %s did not fit the published key", number, rejected)
-                return Reconstructed(keys, tuple(m for m, _ in subset), rejected)
+                return Reconstructed(keys, bytearray(master), tuple(m for m, _ in subset), rejected)
         finally:
             master[:] = bytes(len(master))
         if len(present) == record.quorum:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -63,3 +66,61 @@ def award(ctx: Ctx, actor: ApiActor, reference: str) -> OpeningResultOut:
 def results(ctx: Ctx, reference: str) -> list[OpeningResultOut]:
     number = parse_notice_reference(reference)[0]
     return [OpeningResultOut.of(r) for r in queries.opening_results(ctx, number)]
+
+
+class DrawStepOut(BaseModel):
+    key: str = Field(description="commitment, lottery_seed, slot_seed, valid_bids, reserve_price, floor_rate, …")
+    title_ko: str
+    title_en: str
+    formula: str
+    published: Any = Field(description="What the platform published in the log")
+    recomputed: Any = Field(description="What the formula gives from the logged inputs")
+    ok: bool
+
+
+class DrawCheckOut(BaseModel):
+    notice: str
+    round: int
+    rule_set_version: str
+    ok: bool = Field(description="Every step recomputes to what was published")
+    prices: list[int] = Field(description="The 15 preliminary prices in interval order, as committed")
+    slots: list[int] = Field(description="The price in each slot (1–15) after the draw's permutation")
+    counts: list[int] = Field(description="How many valid bids picked each slot")
+    drawn_slots: list[int]
+    steps: list[DrawStepOut]
+
+
+@router.get(
+    "/notices/{reference}/draw-check",
+    response_model=DrawCheckOut,
+    summary="The opening recomputed from the public log alone: commitment, seeds, reserve price, floor, ranking",
+)
+def draw_check(ctx: Ctx, reference: str, round: int | None = None) -> DrawCheckOut:
+    number = parse_notice_reference(reference)[0]
+    check = queries.draw_check(ctx, number, round)
+    return DrawCheckOut(
+        notice=check.notice,
+        round=check.round,
+        rule_set_version=check.rule_set_version,
+        ok=check.ok,
+        prices=list(check.prices),
+        slots=list(check.slots),
+        counts=list(check.counts),
+        drawn_slots=list(check.drawn_slots),
+        steps=[
+            DrawStepOut(
+                key=s.key,
+                title_ko=s.title_ko,
+                title_en=s.title_en,
+                formula=s.formula,
+                published=_plain(s.published),
+                recomputed=_plain(s.recomputed),
+                ok=s.ok,
+            )
+            for s in check.steps
+        ],
+    )
+
+
+def _plain(value: object) -> object:
+    return str(value) if isinstance(value, Decimal) else value

@@ -10,11 +10,13 @@ from sqlalchemy import select
 
 from jangter.bidding.domain.bid import BidStatus
 from jangter.bidding.orm import Bid, OpeningKey
+from jangter.evaluation.domain.draw_check import DrawCheck, NotRecomputable, recompute, round_events
 from jangter.evaluation.domain.ranking import FailureReason, Standing
 from jangter.evaluation.orm import Opening, PreliminaryPrice
 from jangter.identity.orm import Organisation
+from jangter.kernel import translog
 from jangter.kernel.context import AppContext
-from jangter.kernel.errors import NotFound
+from jangter.kernel.errors import DomainError, NotFound
 from jangter.tendering.orm import Notice
 
 
@@ -163,3 +165,25 @@ def opening_results(ctx: AppContext, number: str) -> list[OpeningResult]:
                 )
             )
         return results
+
+
+def draw_check(ctx: AppContext, number: str, round_no: int | None = None) -> DrawCheck:
+    """The opening of a round recomputed from the public log alone (the latest opened round by default)."""
+    with ctx.db.reading() as session:
+        if session.scalar(select(Notice.id).where(Notice.number == number)) is None:
+            raise NotFound("공고", "Notice", code="notice_not_found")
+        events = [
+            (kind, body)
+            for kind in ("notice.published", "notice.opened")
+            for body in translog.events(session, kind, number)
+        ]
+    try:
+        published, opened = round_events(events, round_no)
+    except NotRecomputable:
+        raise DomainError(
+            "draw_not_available",
+            "아직 예비가격이 공개된 개찰이 없습니다.",
+            "No opening of this notice has revealed its preliminary prices yet.",
+            status=404,
+        ) from None
+    return recompute(number, published, opened, ctx.rules.version(opened["terms"]["rule_set_version"]))

@@ -9,16 +9,19 @@ lowest bid between the floor and the reserve price becomes the winner-to-be; the
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, and_, bindparam, select, text, update
 from sqlalchemy.orm import Session
 
-from jangter.bidding import ceremony
+from jangter.bidding import ceremony, unsealing
 from jangter.bidding.ceremony import Credential
-from jangter.bidding.domain import content
 from jangter.bidding.domain import envelope as env
-from jangter.bidding.domain.bid import BidStatus, validate_picks
+from jangter.bidding.domain.bid import BidStatus
 from jangter.bidding.domain.envelope import Envelope, SuiteId
 from jangter.bidding.domain.opening_key import OpeningPrivateKeys
 from jangter.bidding.orm import Bid, OpeningKey
@@ -28,14 +31,13 @@ from jangter.evaluation.domain.ranking import BidAmount, FailureReason, failure_
 from jangter.evaluation.domain.reserve_price import draw_reserve_price
 from jangter.evaluation.orm import Opening, PreliminaryPrice
 from jangter.identity.domain.roles import Actor, Role, require_role
-from jangter.identity.keys import signing_key_of
+from jangter.identity.keys import FirmSigningKey
 from jangter.identity.orm import Organisation
 from jangter.identity.service import audit_actor
 from jangter.kernel import audit, translog
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError
 from jangter.kernel.lottery import seed_from
-from jangter.kernel.money import require_won
 from jangter.kernel.procurement import Category
 from jangter.tendering.domain.notice import NoticeAction, NoticeStatus, transition
 from jangter.tendering.orm import Notice
@@ -44,45 +46,121 @@ from jangter.tendering.service import close_notice_if_due, load_notice
 log = logging.getLogger("jangter.opening")
 
 
-def opening_seed(notice: Notice, bids: list[Bid]) -> bytes:
+def opening_seed(notice: Notice, ciphertext_hashes: Sequence[str]) -> bytes:
     """The public seed of the tie lotteries: the notice, its round and every sealed bid's hash."""
-    return seed_from([notice.number, str(notice.round), *sorted(b.content_hash for b in bids)])
+    return seed_from([notice.number, str(notice.round), *sorted(ciphertext_hashes)])
 
 
-def _unseal(session: Session, bid: Bid, keys: OpeningPrivateKeys, number: str, slots: int, picks_per_bid: int) -> bool:
-    """Decrypt a bid into its opened columns; a bid that fails is recorded invalid with the evidence, never dropped."""
-    envelope = Envelope(
-        env.VERSION,
-        SuiteId(bid.suite),
-        number,
-        bid.notice_order,
-        session.scalar(select(Organisation.business_number).where(Organisation.id == bid.firm_id)) or "",
-        bid.payload,
-        bid.key_id,
-        bid.signature,
+@dataclass
+class _RoundBid:
+    """A bid of the round being opened, read once and written back once (an opening touches every bid)."""
+
+    id: int
+    public_id: str
+    content_hash: str
+    sealed: unsealing.Sealed
+    status: str = BidStatus.SEALED.value
+    amount: int | None = None
+    picks: tuple[int, ...] = ()
+    invalid_reason: str | None = None
+    rate: Decimal | None = None
+    standing: str | None = None
+    rank: int | None = None
+
+    def record(self, outcome: unsealing.Opened | unsealing.Refused) -> bool:
+        if isinstance(outcome, unsealing.Refused):
+            self.status, self.invalid_reason = BidStatus.INVALID.value, outcome.reason
+            return False
+        self.status, self.amount, self.picks = BidStatus.VALID.value, outcome.amount, outcome.picks
+        return True
+
+    def row(self) -> dict[str, object]:
+        return {
+            "b_id": self.id,
+            "status": self.status,
+            "amount": self.amount,
+            "pick_1": self.picks[0] if self.picks else None,
+            "pick_2": self.picks[1] if len(self.picks) > 1 else None,
+            "invalid_reason": self.invalid_reason,
+            "rate": self.rate,
+            "standing": self.standing,
+            "rank": self.rank,
+        }
+
+
+def _round_bids(session: Session, notice: Notice) -> list[_RoundBid]:
+    """Every bid of the round with its envelope, the firm's registered number and the public key it was signed with
+    (a revoked key too: a bid signed while the key was valid stays verifiable), in one query."""
+    rows = session.execute(
+        select(
+            Bid.id,
+            Bid.public_id,
+            Bid.content_hash,
+            Bid.suite,
+            Bid.notice_order,
+            Bid.payload,
+            Bid.key_id,
+            Bid.signature,
+            Organisation.business_number,
+            FirmSigningKey.public_key,
+        )
+        .join(Organisation, Organisation.id == Bid.firm_id)
+        .outerjoin(FirmSigningKey, and_(FirmSigningKey.firm_id == Bid.firm_id, FirmSigningKey.key_id == Bid.key_id))
+        .where(Bid.notice_id == notice.id, Bid.round == notice.round)
+        .order_by(Bid.received_at, Bid.id)
     )
-    public_key = signing_key_of(session, bid.firm_id, bid.key_id) or b""
+    return [
+        _RoundBid(
+            bid_id,
+            public_id,
+            content_hash,
+            unsealing.Sealed(
+                Envelope(env.VERSION, SuiteId(suite), notice.number, order, brn or "", payload, kid, signature),
+                public_key or b"",
+            ),
+        )
+        for bid_id, public_id, content_hash, suite, order, payload, kid, signature, brn, public_key in rows
+    ]
+
+
+_WRITTEN = ("status", "amount", "pick_1", "pick_2", "invalid_reason", "rate", "standing", "rank")
+_PG_TYPES = ("text", "bigint", "integer", "integer", "text", "numeric", "text", "integer")
+
+
+def _write_back(session: Session, bids: Sequence[_RoundBid]) -> None:
+    """Every bid's outcome in one statement: on PostgreSQL an UPDATE … FROM unnest(arrays); on SQLite (in-process,
+    no round trips) one prepared UPDATE executed for all rows."""
+    if not bids:
+        return
+    rows = [b.row() for b in bids]
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        columns = ", ".join(f"{name} = v.{name}" for name in _WRITTEN)
+        arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in zip(_WRITTEN, _PG_TYPES, strict=True))
+        statement = text(
+            f"UPDATE bid SET {columns} FROM unnest(CAST(:b_id AS bigint[]), {arrays}) "  # noqa: S608 -- fixed names
+            f"AS v(id, {', '.join(_WRITTEN)}) WHERE bid.id = v.id"
+        )
+        connection.execute(statement, {name: [r[name] for r in rows] for name in ("b_id", *_WRITTEN)})
+        return
+    table = cast(Table, Bid.__table__)
+    connection.execute(
+        update(table).where(table.c.id == bindparam("b_id")).values({name: bindparam(name) for name in _WRITTEN}),
+        rows,
+    )
+
+
+def _reveal_prices(session: Session, notice: Notice, keys: OpeningPrivateKeys) -> tuple[list[int], bytes]:
+    """The preliminary prices, checked against the commitment in the public log and in the database (AT-14)."""
+    record = session.get(OpeningKey, (notice.id, notice.round))
+    assert record is not None
+    logged = [e for e in translog.events(session, "notice.published", notice.number) if e["round"] == notice.round]
     try:
-        sealed = content.decode(env.unseal(envelope, keys, public_key))
-        picks = validate_picks(sealed.picks, slots=slots, picks_per_bid=picks_per_bid)
-        require_won(sealed.amount, "amount")
-    except env.UnsealError as exc:
-        return _invalid(bid, f"{exc.reason}: {exc.detail}")
-    except content.ContentError as exc:
-        return _invalid(bid, f"content_malformed: {exc} (ciphertext {bid.content_hash})")
-    except DomainError as exc:
-        return _invalid(bid, f"{exc.code}: {exc.message_en}")
-    bid.amount = sealed.amount
-    bid.pick_1 = picks[0]
-    bid.pick_2 = picks[1] if len(picks) > 1 else None
-    bid.status = BidStatus.VALID.value
-    return True
-
-
-def _invalid(bid: Bid, reason: str) -> bool:
-    bid.status = BidStatus.INVALID.value
-    bid.invalid_reason = reason
-    return False
+        if not logged or logged[-1]["price_commitment"] != record.price_commitment:
+            raise ceremony.PricesTampered("the stored commitment differs from the one in the public log")
+        return ceremony.reveal_prices(record, keys, notice.number)
+    except ceremony.PricesTampered as exc:
+        raise _Blocked(notice.round, str(exc)) from None
 
 
 def _raise_alert(ctx: AppContext, official: Actor, number: str, round_no: int, reason: str) -> None:
@@ -111,7 +189,17 @@ def open_bids(ctx: AppContext, actor: Actor | None, number: str, committee: Sequ
     official = require_role(actor, Role.BID_OFFICIAL)
     try:
         present = ceremony.present_members(ctx, committee)
-        _open(ctx, official, number, present)
+    except DomainError as exc:
+        _record_refusal(ctx, official, number, exc)
+        raise
+    open_presented(ctx, official, number, present)
+
+
+def open_presented(ctx: AppContext, actor: Actor | None, number: str, committee: Sequence[ceremony.Present]) -> None:
+    """The opening once the committee members have passed their step-up (:func:`ceremony.present_members`)."""
+    official = require_role(actor, Role.BID_OFFICIAL)
+    try:
+        _open(ctx, official, number, committee)
     except _Blocked as blocked:  # the opening's transaction is rolled back; the alert outlives it
         _raise_alert(ctx, official, number, blocked.round, blocked.reason)
         raise DomainError(
@@ -165,6 +253,7 @@ def _record_refusal(ctx: AppContext, official: Actor, number: str, exc: DomainEr
 
 
 def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[ceremony.Present]) -> None:
+    started = time.perf_counter()
     now = ctx.clock.now()
     with ctx.uow() as uow:
         session = uow.session
@@ -185,14 +274,9 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
                 "Bids cannot be opened before the opening time.",
             )
         rules = ctx.rules.version(notice.rule_set_version or "")
-        bids = list(
-            session.scalars(
-                select(Bid)
-                .where(Bid.notice_id == notice.id, Bid.round == notice.round)
-                .order_by(Bid.received_at, Bid.id)
-            )
-        )
-        seed = opening_seed(notice, bids)
+        bids = _round_bids(session, notice)
+        read = unsealed = time.perf_counter()
+        seed = opening_seed(notice, [b.content_hash for b in bids])
         opening = Opening(
             notice_id=notice.id,
             round=notice.round,
@@ -208,30 +292,36 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
         failure = failure_before_opening(len(bids), rules.award.min_valid_bids)
         revealed: dict[str, object] = {}
         if failure is None:
-            rebuilt = ceremony.reconstruct(
-                session, notice_id=notice.id, number=number, round_no=notice.round, members=committee
-            )
-            record = session.get(OpeningKey, (notice.id, notice.round))
-            assert record is not None
-            logged = [e for e in translog.events(session, "notice.published", number) if e["round"] == notice.round]
-            try:
-                if not logged or logged[-1]["price_commitment"] != record.price_commitment:
-                    raise ceremony.PricesTampered("the stored commitment differs from the one in the public log")
-                prices, nonce = ceremony.reveal_prices(record, rebuilt.keys, number)
-            except ceremony.PricesTampered as exc:
-                raise _Blocked(notice.round, str(exc)) from None
-            valid = [
-                b
-                for b in bids
-                if _unseal(
-                    session, b, rebuilt.keys, number, rules.reserve_price.slots, rules.reserve_price.picks_per_bid
+            with unsealing.Unsealer(len(bids)) as unsealer:  # a large round's workers boot during the ceremony
+                rebuilt = ceremony.reconstruct(
+                    session, notice_id=notice.id, number=number, round_no=notice.round, members=committee
                 )
-            ]
+                try:
+                    prices, nonce = _reveal_prices(session, notice, rebuilt.keys)
+                    outcomes = unsealer.open(
+                        [b.sealed for b in bids],
+                        bytes(rebuilt.master),
+                        slots=rules.reserve_price.slots,
+                        picks_per_bid=rules.reserve_price.picks_per_bid,
+                    )
+                finally:
+                    rebuilt.wipe()
+            unsealed = time.perf_counter()
+            valid = [b for b, outcome in zip(bids, outcomes, strict=True) if b.record(outcome)]
             opening.valid_bid_count = len(valid)
             opening.committee_present = [m.name for m in rebuilt.members]
             slot_seed = price_commitment.slot_seed(nonce, [b.content_hash for b in bids])
             opening.price_nonce, opening.slot_seed = nonce.hex(), slot_seed.hex()
             revealed = {
+                # What anyone needs to recompute the draw (evaluation/domain/draw_check.py), beside the bids below.
+                "terms": {
+                    "category": notice.category,
+                    "estimated_price": notice.estimated_price,
+                    "a_value": notice.a_value,
+                    "award_floor_rate": None if notice.award_floor_rate is None else str(notice.award_floor_rate),
+                    "rule_set_version": rules.version,
+                },
+                "lottery_seed": seed.hex(),
                 "prices": prices,
                 "nonce": nonce.hex(),
                 "slot_seed": slot_seed.hex(),
@@ -241,12 +331,10 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
             failure = failure_before_opening(len(valid), rules.award.min_valid_bids)
             if failure is None:
                 in_slots = price_commitment.assign_slots(prices, slot_seed)
-                session.add_all(
-                    PreliminaryPrice(notice_id=notice.id, round=notice.round, slot=i + 1, amount=a)
-                    for i, a in enumerate(in_slots)
+                failure = _draw_and_rank(
+                    session, notice, opening, in_slots, valid, seed, rules_version=rules.version, ctx=ctx
                 )
-                session.flush()
-                failure = _draw_and_rank(session, notice, opening, valid, seed, rules_version=rules.version, ctx=ctx)
+            _write_back(session, bids)
         opening.failure_reason = failure.value if failure else None
         session.add(opening)
         before = notice.status
@@ -277,6 +365,8 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
                 "rejected_shares": revealed.get("rejected_shares"),
             },
         )
+        if opening.floor_rate is not None:
+            revealed["floor_rate"] = str(opening.floor_rate)
         translog.append(
             session,
             "notice.opened",
@@ -290,7 +380,7 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
                         "ciphertext_sha256": b.content_hash,
                         "status": b.status,
                         "amount": b.amount,
-                        "picks": [p for p in (b.pick_1, b.pick_2) if p],
+                        "picks": list(b.picks),
                         "rank": b.rank,
                         "invalid_reason": b.invalid_reason,
                     }
@@ -300,35 +390,43 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
             now,
         )
         uow.commit()
+    log.info(
+        "opened %s round %s: %d bids (%d valid) in %.2f s — read %.2f, key and unsealing %.2f, rank and write %.2f",
+        number,
+        notice.round,
+        len(bids),
+        opening.valid_bid_count,
+        time.perf_counter() - started,
+        read - started,
+        unsealed - read,
+        time.perf_counter() - unsealed,
+    )
 
 
 def _draw_and_rank(
     session: Session,
     notice: Notice,
     opening: Opening,
-    valid: list[Bid],
+    in_slots: Sequence[int],
+    valid: Sequence[_RoundBid],
     seed: bytes,
     *,
     rules_version: str,
     ctx: AppContext,
 ) -> FailureReason | None:
     rules = ctx.rules.version(rules_version)
-    prices = list(
-        session.scalars(
-            select(PreliminaryPrice)
-            .where(PreliminaryPrice.notice_id == notice.id, PreliminaryPrice.round == notice.round)
-            .order_by(PreliminaryPrice.slot)
+    draw = draw_reserve_price(in_slots, [b.picks for b in valid], rules.reserve_price, lottery_seed=seed)
+    session.add_all(
+        PreliminaryPrice(
+            notice_id=notice.id,
+            round=notice.round,
+            slot=slot,
+            amount=amount,
+            pick_count=draw.counts[slot - 1],
+            drawn=slot in draw.drawn_slots,
         )
+        for slot, amount in enumerate(in_slots, start=1)
     )
-    draw = draw_reserve_price(
-        [p.amount for p in prices],
-        [tuple(x for x in (b.pick_1, b.pick_2) if x is not None) for b in valid],
-        rules.reserve_price,
-        lottery_seed=seed,
-    )
-    for price in prices:
-        price.pick_count = draw.counts[price.slot - 1]
-        price.drawn = price.slot in draw.drawn_slots
     rate = award_floor_rate(rules, Category(notice.category), notice.estimated_price, notice.award_floor_rate)
     floor = floor_price(draw.reserve_price, rate.value, notice.a_value, rules.award.floor_price_rounding)
     opening.reserve_price = draw.reserve_price

@@ -54,6 +54,63 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "page.next": ("다음 페이지", "Next page"),
     "page.first": ("처음으로", "First page"),
     "result.title": ("개찰 결과", "Opening result"),
+    "result.verify": ("예정가격·낙찰하한가 직접 검증하기", "Recompute the reserve price and the floor yourself"),
+    "log.title": ("공개 로그", "Public log"),
+    "log.intro": (
+        "공고 게시·정정·취소·마감, 입찰서 접수(해시만), 개찰과 낙찰이 모두 이 로그에 순서대로 기록됩니다. "
+        "각 트리 헤드는 플랫폼 키로 서명되어, 기록이 나중에 바뀌거나 빠지면 누구나 알아낼 수 있습니다 "
+        "(RFC 6962 방식의 머클 트리).",
+        "Every notice published, amended, cancelled and closed, every bid received (its hash only), every opening "
+        "and award is recorded here in order. Each tree head is signed with the platform key, so anyone can tell if "
+        "a record is later changed or removed (an RFC 6962-style Merkle tree).",
+    ),
+    "log.key": ("플랫폼 공개키 (Ed25519)", "Platform public key (Ed25519)"),
+    "log.size": ("기록 수", "Entries"),
+    "log.pending": ("다음 트리 헤드를 기다리는 기록", "Waiting for the next tree head"),
+    "log.heads": ("서명된 트리 헤드 (최신순)", "Signed tree heads (newest first)"),
+    "log.entries": ("최근 기록", "Latest entries"),
+    "log.root": ("루트 해시", "Root hash"),
+    "log.time": ("시각", "Time"),
+    "log.signature": ("서명", "Signature"),
+    "log.index": ("번호", "Index"),
+    "log.event": ("사건", "Event"),
+    "log.subject": ("대상", "Subject"),
+    "log.leaf": ("기록 해시", "Leaf hash"),
+    "log.empty": ("아직 서명된 트리 헤드가 없습니다.", "No signed tree head yet."),
+    "log.check": (
+        "확인하는 방법: 로그를 내려받아 모든 트리 헤드와 기록을 다시 계산하십시오. 데이터베이스가 필요 없습니다.",
+        "How to check: download the log and recompute every tree head and record; no database needed.",
+    ),
+    "draw.title": ("개찰 검증", "Check the opening"),
+    "draw.intro": (
+        "이 페이지는 공개 로그에 기록된 값만으로 개찰을 다시 계산합니다: 공고 때 기록한 예비가격 약속값, 개찰 때 "
+        "공개한 예비가격과 난수, 모든 입찰서의 해시, 개봉된 금액과 추첨번호, 그리고 규칙 세트.",
+        "This page recomputes the opening from the public log alone: the commitment logged at publication, the "
+        "prices and nonce revealed at the opening, every sealed bid's hash, the opened amounts and picks, and the "
+        "rule set.",
+    ),
+    "draw.all_ok": ("모든 단계가 공개된 값과 일치합니다.", "Every step recomputes to the published value."),
+    "draw.failed": (
+        "공개된 값과 다른 단계가 있습니다. 이 공고의 개찰 결과를 신뢰하지 마시고 조달청에 신고하십시오.",
+        "A step differs from the published value: do not rely on this opening and report it.",
+    ),
+    "draw.step": ("단계", "Step"),
+    "draw.formula": ("계산식", "Formula"),
+    "draw.published": ("공개된 값", "Published"),
+    "draw.recomputed": ("재계산 값", "Recomputed"),
+    "draw.match": ("일치", "Match"),
+    "draw.yes": ("일치", "yes"),
+    "draw.no": ("불일치", "NO"),
+    "draw.interval_prices": ("구간 순서의 예비가격 (약속된 값)", "Prices in interval order (as committed)"),
+    "draw.slot_prices": ("번호별 예비가격 (배치 후)", "Price in each slot (after the permutation)"),
+    "draw.offline": (
+        "서버를 믿지 않아도 됩니다: 로그를 내려받아 (/api/v1/log/export) 다음 명령으로 같은 계산을 하십시오.",
+        "You need not trust this server: download the log (/api/v1/log/export) and run the same computation:",
+    ),
+    "draw.not_available": (
+        "아직 예비가격이 공개된 개찰이 없습니다 (개찰 전이거나, 유효 입찰이 모자라 가격을 열지 않았습니다).",
+        "No opening of this notice has revealed its prices yet (not opened, or too few valid bids to open them).",
+    ),
     "result.round": ("회차", "Round"),
     "result.opened_at": ("개찰 일시", "Opened at"),
     "result.reserve_price": ("예정가격", "Reserve price"),

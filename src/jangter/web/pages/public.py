@@ -8,12 +8,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from jangter.evaluation.domain.award_floor import derive_floor_rate
-from jangter.evaluation.queries import opening_results
+from jangter.evaluation.queries import draw_check, opening_results
 from jangter.kernel.errors import DomainError
 from jangter.kernel.ids import parse_notice_reference
 from jangter.kernel.procurement import Category
 from jangter.tendering import queries
 from jangter.tendering.domain.notice import NoticeStatus
+from jangter.transparency.queries import log_overview
 from jangter.web.http import Ctx, PageActor, get_settings
 from jangter.web.i18n import LANG_COOKIE, LANGS
 from jangter.web.pages.forms import safe_next
@@ -69,6 +70,26 @@ def notice_page(request: Request, ctx: Ctx, actor: PageActor, reference: str) ->
     notice = queries.get_notice(ctx, number, actor)
     results = opening_results(ctx, number)
     return render(request, "notice.html", {"n": notice, "results": results})
+
+
+@router.get("/notices/{reference}/draw", response_class=HTMLResponse)
+def draw_page(request: Request, ctx: Ctx, actor: PageActor, reference: str, round: int | None = None) -> HTMLResponse:
+    """개찰 검증: the opening recomputed from the public log, step by step."""
+    number = parse_notice_reference(reference)[0]
+    notice = queries.get_notice(ctx, number, actor)
+    try:
+        check = draw_check(ctx, number, round)
+    except DomainError as exc:
+        if exc.code != "draw_not_available":
+            raise
+        check = None
+    return render(request, "draw.html", {"n": notice, "check": check}, status=200 if check else 404)
+
+
+@router.get("/log", response_class=HTMLResponse)
+def log_page(request: Request, ctx: Ctx) -> HTMLResponse:
+    """공개 로그: the platform key, the latest signed tree heads and entries, and how to check them."""
+    return render(request, "log.html", {"log": log_overview(ctx)})
 
 
 @router.get("/rules", response_class=HTMLResponse)
