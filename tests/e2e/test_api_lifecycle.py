@@ -193,3 +193,6 @@ def test_a_notice_goes_from_draft_to_award_through_the_api(
     kinds = [e["kind"] for e in client.get("/api/v1/log/entries", params={"limit": 100}).json()]
     assert kinds[0] == "notice.published" and kinds.count("bid.received") == 3
     assert {"notice.closed", "notice.opened", "notice.awarded"} <= set(kinds)
+    # Each committee member's share is its own event, logged just before the opening it made possible.
+    opened_at = kinds.index("notice.opened")
+    assert kinds[opened_at - 3 : opened_at] == ["notice.share_presented"] * 3

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from jangter.cli import app
 from jangter.identity.domain.roles import Actor
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
@@ -80,7 +83,7 @@ def test_a_bid_without_a_sealed_envelope_is_refused_and_says_why_in_korean_and_e
 
 
 def test_a_sealed_bid_from_the_form_gives_a_receipt_and_appears_under_my_bids(
-    client: TestClient, ctx: AppContext
+    client: TestClient, ctx: AppContext, tmp_path: Path
 ) -> None:
     world = make_world(ctx, firms=1)
     number = world.publish()
@@ -92,6 +95,22 @@ def test_a_sealed_bid_from_the_form_gives_a_receipt_and_appears_under_my_bids(
     assert "87,650,000" not in response.text
     mine = client.get("/my/bids")
     assert number in mine.text and "87,650,000" not in mine.text
+    # The receipt says it is on its way into the public log, then shows its entry; its file verifies offline.
+    assert "몇 초 안에 공개 로그에 기록됩니다" in response.text
+    receipt_url = str(response.url).split("?")[0]
+    integrate_log(ctx)
+    logged = client.get(receipt_url)
+    assert "기록됨: 번호" in logged.text
+    download = client.get(receipt_url + "/download")
+    assert download.headers["content-disposition"].startswith("attachment;")
+    path = tmp_path / "receipt.json"
+    path.write_bytes(download.content)
+    key = ctx.signer.public_bytes.hex()
+    checked = CliRunner().invoke(app, ["verify-log", "receipt", str(path), "--key", key])
+    assert checked.exit_code == 0, checked.output
+    assert "inclusion" in checked.output
+    client.cookies.clear()
+    assert client.get(receipt_url + "/download", follow_redirects=False).status_code in (303, 401)
 
 
 def test_forms_without_the_csrf_token_are_refused(client: TestClient, ctx: AppContext) -> None:
@@ -145,10 +164,13 @@ def test_the_notice_form_marks_every_bad_field(client: TestClient, ctx: AppConte
             "bid_start_at": "2026-11-02T09:00",
             "deadline_at": "2026-11-11T10:00",
             "opening_at": "2026-11-11T11:00",
+            "committee_quorum": "4",
+            "committee_size": "3",
             "then": "publish",
         },
     )
     assert "공고명" in error_next_to(response.text, "title")
+    assert "개찰위원" in error_next_to(response.text, "committee_quorum")  # k cannot exceed n
 
 
 def test_an_officer_publishes_and_a_bid_official_opens_through_the_pages(
@@ -169,12 +191,16 @@ def test_an_officer_publishes_and_a_bid_official_opens_through_the_pages(
             "bid_start_at": "2026-11-02T09:00",
             "deadline_at": "2026-11-11T10:00",
             "opening_at": "2026-11-11T11:00",
+            "committee_quorum": "3",
+            "committee_size": "4",
             "then": "publish",
         },
     )
     assert response.status_code == 200 and "공고를 게시했습니다" in response.text
     [notice] = queries.list_public(ctx, queries.NoticeFilter()).items
     assert notice.status is NoticeStatus.PUBLISHED
+    detail = queries.get_notice(ctx, notice.number, None)
+    assert (detail.committee_quorum, detail.committee_size) == (3, 4)  # set per notice on the form
     world.bid(notice.number, 0, 90_000_000, (1, 2))
     world.bid(notice.number, 1, 91_000_000, (2, 3))
 

@@ -310,6 +310,14 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
             valid = [b for b, outcome in zip(bids, outcomes, strict=True) if b.record(outcome)]
             opening.valid_bid_count = len(valid)
             opening.committee_present = [m.name for m in rebuilt.members]
+            for name, fitted in [(m.name, True) for m in rebuilt.members] + [(r, False) for r in rebuilt.rejected]:
+                translog.append(
+                    session,
+                    "notice.share_presented",
+                    number,
+                    {"round": notice.round, "member": name, "fitted": fitted},
+                    now,
+                )
             slot_seed = price_commitment.slot_seed(nonce, [b.content_hash for b in bids])
             opening.price_nonce, opening.slot_seed = nonce.hex(), slot_seed.hex()
             revealed = {

@@ -194,6 +194,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bid.receipt_id": ("접수번호", "Receipt no."),
     "bid.received_at": ("접수 일시", "Received at"),
     "bid.hash": ("내용 해시 (SHA-256)", "Content hash (SHA-256)"),
+    "receipt.signature": ("플랫폼 서명", "Platform signature"),
+    "receipt.log": ("공개 로그", "Public log"),
+    "receipt.logged": ("기록됨: 번호", "Recorded as entry"),
+    "receipt.pending": (
+        "몇 초 안에 공개 로그에 기록됩니다. 새로 고치면 기록 번호와 포함 증명이 나타납니다.",
+        "The public log records it within seconds; reload to see its entry number and inclusion proof.",
+    ),
+    "receipt.download": ("접수증 내려받기 (검증용 JSON)", "Download the receipt (JSON, to verify)"),
     "bid.keep": (
         "이 접수증을 보관하십시오. 내용 해시로 제출 내용을 증명할 수 있습니다.",
         "Keep this receipt: the content hash proves what you submitted.",
@@ -238,6 +246,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "committee.member": ("개찰위원", "Committee member"),
     "committee.passphrase": ("개찰 암호", "Opening passphrase"),
+    "committee.legend": ("개찰위원과 봉인", "Opening committee and sealing"),
+    "committee.split_help": (
+        "개찰키는 개찰위원 n명에게 나뉘어 보관되고, 그중 k명이 함께 있어야 개찰할 수 있습니다 (기본 5명 중 3명).",
+        "The opening key is split among n committee members; k of them together are needed to open (default 3 of 5).",
+    ),
+    "committee.quorum": ("개찰에 필요한 위원 수 (k)", "Members needed to open (k)"),
+    "committee.size": ("개찰위원 수 (n)", "Committee members (n)"),
+    "committee.pq": ("양자내성 봉인 (API)", "Post-quantum sealing (API)"),
+    "committee.pq_yes": ("허용", "Allowed"),
+    "committee.pq_no": ("허용하지 않음", "Not allowed"),
     "committee.key": ("개찰위원 키", "Committee key"),
     "committee.key_help": (
         "공고가 게시될 때 개찰 키의 분할키가 이 키로 봉인되어 귀하에게 배정됩니다. 개찰 암호는 서버에 저장되지 않으며, "

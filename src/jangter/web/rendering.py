@@ -35,6 +35,17 @@ _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
     "failure": dict(FAILURE_LABELS),
     "standing": dict(STANDING_LABELS),
     "bid_status": dict(BID_STATUS_LABELS),
+    "log_event": {
+        "notice.published": ("공고 게시", "Notice published"),
+        "notice.amended": ("정정공고", "Notice amended"),
+        "notice.cancelled": ("공고 취소", "Notice cancelled"),
+        "notice.closed": ("입찰 마감", "Bidding closed"),
+        "bid.received": ("입찰서 접수 (해시)", "Bid received (hash)"),
+        "notice.opening_blocked": ("개찰 중단 경보", "Opening stopped: alert"),
+        "notice.share_presented": ("분할키 제출", "Key share presented"),
+        "notice.opened": ("개찰", "Bids opened"),
+        "notice.awarded": ("낙찰자 결정", "Award decided"),
+    },
 }
 
 

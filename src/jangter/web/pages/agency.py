@@ -66,6 +66,9 @@ def _read_terms(reader: FormReader) -> NoticeTerms:
         bid_start_at=reader.seoul_datetime("bid_start_at"),
         deadline_at=reader.seoul_datetime("deadline_at"),
         opening_at=reader.seoul_datetime("opening_at"),
+        committee_quorum=reader.integer("committee_quorum", 3),
+        committee_size=reader.integer("committee_size", 5),
+        pq_allowed=reader.text("pq_allowed") != "no",
     )
     reader.raise_if_problems()
     return terms
@@ -183,6 +186,9 @@ def edit_notice_form(request: Request, ctx: Ctx, actor: PageActor, reference: st
         "bid_start_at": notice.bid_start_at,
         "deadline_at": notice.deadline_at,
         "opening_at": notice.opening_at,
+        "committee_quorum": str(notice.committee_quorum),
+        "committee_size": str(notice.committee_size),
+        "pq_allowed": "yes" if notice.pq_allowed else "no",
     }
     return render(request, "notice_form.html", _form_context(ctx, values, {}, number))
 

@@ -50,6 +50,16 @@ class FormReader:
             self.problems.append(FieldProblem(name, "number_invalid", "숫자로 입력하십시오.", "Enter a number."))
             return None
 
+    def integer(self, name: str, default: int) -> int:
+        raw = self.text(name)
+        if not raw:
+            return default
+        try:
+            return int(raw)
+        except ValueError:
+            self.problems.append(FieldProblem(name, "number_invalid", "정수로 입력하십시오.", "Enter a whole number."))
+            return default
+
     def seoul_datetime(self, name: str) -> datetime:
         """``YYYY-MM-DDTHH:MM`` typed in Korea time (the form says so)."""
         raw = self.text(name)

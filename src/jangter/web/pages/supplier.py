@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from jangter.bidding import queries as bid_queries
 from jangter.bidding import service as bidding
+from jangter.bidding.schemas import ReceiptOut
 from jangter.identity.domain.roles import Role, require_role
 from jangter.kernel.errors import DomainError, ValidationProblems
 from jangter.kernel.ids import parse_notice_reference
@@ -70,7 +71,22 @@ def submit_bid(request: Request, ctx: Ctx, actor: PageActor, reference: str, for
 @router.get("/receipts/{receipt_id}", response_class=HTMLResponse)
 def receipt_page(request: Request, ctx: Ctx, actor: PageActor, receipt_id: str, new: int = 0) -> HTMLResponse:
     receipt = bidding.get_receipt(ctx, actor, receipt_id)
-    return render(request, "receipt.html", {"r": receipt, "new": bool(new)})
+    return render(
+        request,
+        "receipt.html",
+        {"r": receipt, "proof": bidding.log_proof(ctx, receipt), "new": bool(new), "platform_key": ctx.signer},
+    )
+
+
+@router.get("/receipts/{receipt_id}/download")
+def receipt_download(ctx: Ctx, actor: PageActor, receipt_id: str) -> JSONResponse:
+    """The signed receipt as a file, for ``jangter verify-log receipt`` (the same document as the API gives)."""
+    receipt = bidding.get_receipt(ctx, actor, receipt_id)
+    document = ReceiptOut.of(receipt, bidding.log_proof(ctx, receipt)).model_dump(mode="json")
+    return JSONResponse(
+        document,
+        headers={"Content-Disposition": f'attachment; filename="jangter-receipt-{receipt.receipt_id}.json"'},
+    )
 
 
 @router.get("/my/bids", response_class=HTMLResponse)
