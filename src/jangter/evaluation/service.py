@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, select, text, update
+from sqlalchemy import Table, and_, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from jangter.bidding import ceremony, unsealing
@@ -255,7 +256,7 @@ def _record_refusal(ctx: AppContext, official: Actor, number: str, exc: DomainEr
 def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[ceremony.Present]) -> None:
     started = time.perf_counter()
     now = ctx.clock.now()
-    with ctx.uow() as uow:
+    with ctx.uow() as uow, ExitStack() as stack:
         session = uow.session
         notice = load_notice(session, number, for_update=True)
         require_role(official, Role.BID_OFFICIAL, org_id=notice.agency_id)
@@ -274,6 +275,11 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
                 "Bids cannot be opened before the opening time.",
             )
         rules = ctx.rules.version(notice.rule_set_version or "")
+        # A large round's unsealing workers boot while the bids are read and the key is rebuilt.
+        count = session.scalar(
+            select(func.count()).select_from(Bid).where(Bid.notice_id == notice.id, Bid.round == notice.round)
+        )
+        unsealer = stack.enter_context(unsealing.Unsealer(count or 0))
         bids = _round_bids(session, notice)
         read = unsealed = time.perf_counter()
         seed = opening_seed(notice, [b.content_hash for b in bids])
@@ -292,20 +298,20 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
         failure = failure_before_opening(len(bids), rules.award.min_valid_bids)
         revealed: dict[str, object] = {}
         if failure is None:
-            with unsealing.Unsealer(len(bids)) as unsealer:  # a large round's workers boot during the ceremony
-                rebuilt = ceremony.reconstruct(
-                    session, notice_id=notice.id, number=number, round_no=notice.round, members=committee
+            rebuilt = ceremony.reconstruct(
+                session, notice_id=notice.id, number=number, round_no=notice.round, members=committee
+            )
+            try:
+                prices, nonce = _reveal_prices(session, notice, rebuilt.keys)
+                outcomes = unsealer.open(
+                    [b.sealed for b in bids],
+                    bytes(rebuilt.master),
+                    slots=rules.reserve_price.slots,
+                    picks_per_bid=rules.reserve_price.picks_per_bid,
                 )
-                try:
-                    prices, nonce = _reveal_prices(session, notice, rebuilt.keys)
-                    outcomes = unsealer.open(
-                        [b.sealed for b in bids],
-                        bytes(rebuilt.master),
-                        slots=rules.reserve_price.slots,
-                        picks_per_bid=rules.reserve_price.picks_per_bid,
-                    )
-                finally:
-                    rebuilt.wipe()
+            finally:
+                rebuilt.wipe()
+            stack.close()  # the workers are done: they are gone before the writing starts
             unsealed = time.perf_counter()
             valid = [b for b, outcome in zip(bids, outcomes, strict=True) if b.record(outcome)]
             opening.valid_bid_count = len(valid)
