@@ -31,6 +31,7 @@ from jangter.kernel.db import Database
 from jangter.kernel.errors import DomainError, ValidationProblems
 from jangter.kernel.randomness import SystemRandomSource
 from jangter.rules.loader import load_rule_book
+from jangter.rules.store import stored_documents_if_migrated
 from jangter.tendering.api import router as tendering_api
 from jangter.transparency.api import router as transparency_api
 from jangter.web.http import domain_problem, http_problem, validation_problem
@@ -57,11 +58,12 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
         clock = OffsetClock() if settings.demo_clock else SystemClock()
         if isinstance(clock, OffsetClock):
             demo.load_offset(clock, settings.var_dir / demo.OFFSET_FILE)
+    db = Database(settings.database_url, clock, pool_size=settings.db_pool_size)
     return AppContext(
-        db=Database(settings.database_url, clock, pool_size=settings.db_pool_size),
+        db=db,
         clock=clock,
         calendar=KoreanCalendar(),
-        rules=load_rule_book(settings.extra_rule_files),
+        rules=load_rule_book(settings.extra_rule_files, stored_documents_if_migrated(db)),
         rng=SystemRandomSource(),
         signer=signing.load_or_create(settings.signing_key_path),
     )

@@ -23,6 +23,8 @@ verify = typer.Typer(help="Check receipts and the public log offline (no databas
 app.add_typer(verify, name="verify-log")
 log_cli = typer.Typer(help="The public log (operators, with database access).", no_args_is_help=True)
 app.add_typer(log_cli, name="log")
+rules_cli = typer.Typer(help="Rule sets and temporary measures (operators).", no_args_is_help=True)
+app.add_typer(rules_cli, name="rules")
 
 
 def _settings() -> Settings:
@@ -139,6 +141,60 @@ def create_operator(
     finally:
         ctx.db.dispose()
     typer.echo(f"operator {email} created")
+
+
+@rules_cli.command("list")
+def rules_list() -> None:
+    """Every rule set and temporary measure known, with its dates, and the files operators loaded."""
+    from jangter.app import build_context
+    from jangter.rules.store import loaded_files
+
+    ctx = build_context(_settings())
+    try:
+        for r in ctx.rules.all():
+            typer.echo(f"rule set  {r.version:<32} {r.track.value:<9} from {r.effective_from}  {r.title_en}")
+        for m in ctx.rules.measures():
+            tracks = ",".join(sorted(t.value for t in m.tracks))
+            typer.echo(f"measure   {m.version:<32} {tracks:<9} {m.effective_from} to {m.effective_until}  {m.title_en}")
+        for f in loaded_files(ctx):
+            typer.echo(f"loaded    {f.version:<32} {f.filename} by {f.loaded_by} at {f.loaded_at:%Y-%m-%d %H:%M} UTC")
+    finally:
+        ctx.db.dispose()
+
+
+def _rule_file(file: Path, *, store: bool) -> None:
+    from jangter.app import build_context
+    from jangter.kernel.errors import DomainError
+    from jangter.rules import store as rule_store
+
+    ctx = build_context(_settings())
+    try:
+        text = file.read_text(encoding="utf-8")
+        if store:
+            loaded = rule_store.load(ctx, getpass.getuser(), file.name, text)
+            typer.echo(f"loaded {loaded.kind} {loaded.version} (sha256 {loaded.sha256})")
+            typer.echo("every process uses it within a worker pass; notices keep the version they were published under")
+        else:
+            book = rule_store.check(ctx, file.name, text)
+            [version] = rule_store.new_versions(ctx.rules, book)
+            typer.echo(f"OK: {file.name} adds {version}; nothing was stored (use `jangter rules load`)")
+    except DomainError as exc:
+        typer.echo(f"{exc.code}: {exc.message_en}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        ctx.db.dispose()
+
+
+@rules_cli.command("check")
+def rules_check(file: Path) -> None:
+    """Validate a rule-set or measure file against every rule set known, without loading it."""
+    _rule_file(file, store=False)
+
+
+@rules_cli.command("load")
+def rules_load(file: Path) -> None:
+    """Validate and load a rule-set or measure file: it is audited, logged publicly and used from its date."""
+    _rule_file(file, store=True)
 
 
 @bid.command("keygen")

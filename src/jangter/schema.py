@@ -12,6 +12,7 @@ import jangter.kernel.audit
 import jangter.kernel.counters
 import jangter.kernel.idempotency
 import jangter.kernel.translog
+import jangter.rules.store
 import jangter.tendering.orm  # noqa: F401 - imported for their tables
 from jangter.kernel.db import Base
 

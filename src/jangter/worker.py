@@ -12,6 +12,7 @@ import logging
 from jangter.bidding.service import BidEvents
 from jangter.kernel import translog
 from jangter.kernel.context import AppContext
+from jangter.rules import store as rules_store
 from jangter.tendering.service import close_due_notices
 
 log = logging.getLogger("jangter.worker")
@@ -26,6 +27,7 @@ def integrate_log(ctx: AppContext) -> int:
 
 
 def run_due_events_once(ctx: AppContext) -> int:
+    rules_store.refresh(ctx)  # rule files an operator loaded in another process
     closed = close_due_notices(ctx)
     if closed:
         log.info("closed %d notice(s) at their deadline", closed)

@@ -33,7 +33,7 @@ class Opening(Base):
     notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"))
     round: Mapped[int] = mapped_column(Integer)
     notice_order: Mapped[int] = mapped_column(Integer)
-    rule_set_version: Mapped[str] = mapped_column(String(40))
+    rule_set_version: Mapped[str] = mapped_column(String(200))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     opened_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
     bid_count: Mapped[int] = mapped_column(Integer)

@@ -7,8 +7,10 @@ Decimals are written as strings in the files (``"87.745"``) so that no value pas
 
 from __future__ import annotations
 
+import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from importlib import resources
@@ -21,16 +23,25 @@ from jangter.rules.domain import (
     AnnouncementRules,
     AwardRules,
     ClosingRules,
+    DeadlineRules,
+    DefectClass,
+    DepositRules,
+    FailedBidRules,
     FloorTier,
     GapCounting,
+    Measure,
+    MeasureClash,
+    NegotiatedRules,
     PeriodTier,
+    PrivateContractAfter,
     ReservePriceRules,
     RuleBook,
     RuleSet,
     TieBreak,
+    TieRanking,
 )
 
-E = TypeVar("E", Rounding, GapCounting, TieBreak, Category, Jurisdiction)
+E = TypeVar("E", Rounding, GapCounting, TieBreak, Category, Jurisdiction, DefectClass, PrivateContractAfter, TieRanking)
 
 
 class RuleSetError(ValueError):
@@ -165,6 +176,56 @@ def _floor_tiers(r: _Reader) -> tuple[FloorTier, ...]:
     return tuple(tiers)
 
 
+def _negotiated(r: _Reader) -> NegotiatedRules:
+    hundred = Decimal(100)
+    rules = NegotiatedRules(
+        technical_weight=r.decimal("negotiated.technical_weight", Decimal(1), Decimal(99)),
+        software_technical_weight=r.decimal("negotiated.software_technical_weight", Decimal(1), Decimal(99)),
+        technical_threshold_pct=r.decimal("negotiated.technical_threshold_pct", Decimal(1), hundred),
+        differential_max_step=r.decimal("negotiated.differential_max_step", Decimal("0.01"), Decimal(10)),
+        differential_ties=r.choice("negotiated.differential_ties", TieRanking),
+        price_low_ratio_pct=r.decimal("negotiated.price_low_ratio_pct", Decimal(1), hundred),
+        price_floor_ratio_pct=r.decimal("negotiated.price_floor_ratio_pct", Decimal(1), hundred),
+        low_price_bonus=r.decimal("negotiated.low_price_bonus", Decimal(0), Decimal(20)),
+        trim_extremes=r.boolean("negotiated.trim_extremes"),
+        score_places=r.integer("negotiated.score_places", 0, 6),
+        proposal_days=r.integer("negotiated.proposal_days", 1, 120),
+        source=r.text("negotiated.source"),
+    )
+    if rules.price_floor_ratio_pct > rules.price_low_ratio_pct:
+        raise RuleSetError(r.source, "negotiated.price_floor_ratio_pct", "must not be above price_low_ratio_pct")
+    return rules
+
+
+def _percent_table(r: _Reader, path: str, enum: type[E], required: Iterable[E]) -> dict[E, Decimal]:
+    table = r._get(path)
+    if not isinstance(table, Mapping):
+        raise RuleSetError(r.source, path, "must be a table")
+    values = {
+        r.choice(f"{path}.{key}", enum, key): r.decimal(f"{path}.{key}", Decimal(0), Decimal(100), value)
+        for key, value in table.items()
+    }
+    missing = [m.value for m in required if m not in values]
+    if missing:
+        raise RuleSetError(r.source, path, f"missing {', '.join(missing)}")
+    return values
+
+
+def _deposits(r: _Reader) -> DepositRules:
+    return DepositRules(
+        bid_bond_pct=r.decimal("deposits.bid_bond_pct", Decimal(0), Decimal(100)),
+        contract_deposit_pct=_percent_table(r, "deposits.contract_deposit_pct", Category, Category),
+        defect_deposit_pct=_percent_table(
+            r,
+            "deposits.defect_deposit_pct",
+            DefectClass,
+            (DefectClass.MAJOR, DefectClass.PORT, DefectClass.GENERAL, DefectClass.OTHER),
+        ),
+        rounding=r.choice("deposits.rounding", Rounding),
+        source=r.text("deposits.source"),
+    )
+
+
 def _build(source: str, data: Mapping[str, Any]) -> RuleSet:
     r = _Reader(source, data)
     rounding_table = r._get("reserve_price.preliminary_rounding")
@@ -204,6 +265,20 @@ def _build(source: str, data: Mapping[str, Any]) -> RuleSet:
     if not isinstance(sources, list) or not sources or not all(isinstance(s, str) for s in sources):
         raise RuleSetError(source, "sources", "must be a non-empty list of citations")
     return RuleSet(
+        negotiated=_negotiated(r),
+        deposits=_deposits(r),
+        deadlines=DeadlineRules(
+            inspection_days=r.integer("deadlines.inspection_days", 1, 90),
+            payment_days=r.integer("deadlines.payment_days", 1, 90),
+            payment_working_days=r.boolean("deadlines.payment_working_days"),
+            source=r.text("deadlines.source"),
+        ),
+        failed_bids=FailedBidRules(
+            rebid_allowed=r.boolean("failed_bids.rebid_allowed"),
+            private_contract_after=r.choice("failed_bids.private_contract_after", PrivateContractAfter),
+            single_bid_counts_as_none=r.boolean("failed_bids.single_bid_counts_as_none"),
+            source=r.text("failed_bids.source"),
+        ),
         version=r.text("version"),
         track=r.choice("track", Jurisdiction),
         effective_from=r.day("effective_from"),
@@ -222,13 +297,66 @@ def _build(source: str, data: Mapping[str, Any]) -> RuleSet:
             min_valid_bids=r.integer("award.min_valid_bids", 1, 100),
             floor_price_rounding=r.choice("award.floor_price_rounding", Rounding),
             floor_tiers=_floor_tiers(r),
+            floor_above_pivot=r.boolean("award.floor_above_pivot"),
         ),
     )
 
 
 def parse_rule_sets(documents: Iterable[tuple[str, str]]) -> list[RuleSet]:
-    """Parse ``(source name, TOML text)`` pairs, resolving ``extends`` among them."""
+    """Parse ``(source name, TOML text)`` pairs of base rule sets, resolving ``extends`` among them."""
+    return parse_rule_book(list(documents)).all()
+
+
+_VERSION = re.compile(r"[a-z0-9][a-z0-9.-]{0,39}")
+
+#: Top-level keys a measure may not set: they identify a rule set rather than state a rule.
+_IDENTITY_KEYS = {"version", "track", "effective_from", "title_ko", "title_en", "sources", "extends"}
+
+
+def _dotted_keys(data: Mapping[str, Any], prefix: str = "") -> set[str]:
+    keys: set[str] = set()
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            keys |= _dotted_keys(value, path + ".")
+        else:
+            keys.add(path)
+    return keys
+
+
+def _measure(source: str, data: Mapping[str, Any]) -> tuple[Measure, dict[str, Any]]:
+    r = _Reader(source, data)
+    tracks = r._get("tracks")
+    if not isinstance(tracks, list) or not tracks:
+        raise RuleSetError(source, "tracks", 'must be a non-empty list, e.g. ["national"]')
+    sources = r._get("sources")
+    if not isinstance(sources, list) or not sources or not all(isinstance(x, str) for x in sources):
+        raise RuleSetError(source, "sources", "must be a non-empty list of citations")
+    overrides = {k: v for k, v in data.items() if k not in {"kind", "tracks", "effective_until", *_IDENTITY_KEYS}}
+    if not overrides:
+        raise RuleSetError(source, "-", "a measure must override at least one value")
+    measure = Measure(
+        version=r.text("version"),
+        tracks=frozenset(r.choice(f"tracks[{i}]", Jurisdiction, t) for i, t in enumerate(tracks)),
+        effective_from=r.day("effective_from"),
+        effective_until=r.day("effective_until"),
+        title_ko=r.text("title_ko"),
+        title_en=r.text("title_en"),
+        sources=tuple(sources),
+        keys=frozenset(_dotted_keys(overrides)),
+    )
+    if measure.effective_until < measure.effective_from:
+        raise RuleSetError(source, "effective_until", "is before effective_from")
+    if "+" in measure.version:
+        raise RuleSetError(source, "version", "may not contain '+'")
+    return measure, overrides
+
+
+def parse_rule_book(documents: Sequence[tuple[str, str]]) -> RuleBook:
+    """Parse rule sets and temporary measures (``kind = "measure"``) into a book; every problem names its file."""
     raw: dict[str, tuple[str, dict[str, Any]]] = {}
+    measures: dict[str, tuple[Measure, dict[str, Any]]] = {}
+    measure_files: dict[str, str] = {}
     for source, text in documents:
         try:
             data = tomllib.loads(text)
@@ -237,9 +365,19 @@ def parse_rule_sets(documents: Iterable[tuple[str, str]]) -> list[RuleSet]:
         version = data.get("version")
         if not isinstance(version, str):
             raise RuleSetError(source, "version", "missing")
-        if version in raw:
+        if not _VERSION.fullmatch(version):
+            raise RuleSetError(source, "version", "lower-case letters, digits, '.' and '-', at most 40 characters")
+        if version in raw or version in measures:
             raise RuleSetError(source, "version", f"{version} is defined twice")
-        raw[version] = (source, data)
+        if data.get("kind", "rule_set") == "measure":
+            measures[version] = _measure(source, data)
+            measure_files[version] = source
+        elif data.get("kind", "rule_set") == "rule_set":
+            if "+" in version:
+                raise RuleSetError(source, "version", "may not contain '+'")
+            raw[version] = (source, data)
+        else:
+            raise RuleSetError(source, "kind", "must be rule_set or measure")
 
     resolved: dict[str, dict[str, Any]] = {}
 
@@ -260,7 +398,29 @@ def parse_rule_sets(documents: Iterable[tuple[str, str]]) -> list[RuleSet]:
         resolved[version] = merged
         return merged
 
-    return [_build(raw[v][0], resolve(v, (v,))) for v in raw]
+    sets = [_build(raw[v][0], resolve(v, (v,))) for v in raw]
+
+    def compose(base: RuleSet, layers: Sequence[Measure]) -> RuleSet:
+        data = resolved[base.version]
+        sources = [raw[base.version][0]]
+        for layer in layers:
+            data = _merge(data, measures[layer.version][1])
+            sources.append(measure_files[layer.version])
+        version = "+".join([base.version, *(m.version for m in layers)])
+        built = _build(" + ".join(sources), {**data, "version": version})
+        return replace(built, measures=tuple(layers))
+
+    try:
+        book = RuleBook(sets, [m for m, _ in measures.values()], compose)
+    except MeasureClash as exc:
+        raise RuleSetError(" and ".join(measure_files[v] for v in exc.versions), "effective dates", str(exc)) from None
+    book.documents = list(documents)
+    # Every measure must make a valid rule set with every base set it can meet.
+    for measure, _ in measures.values():
+        for rule_set in sets:
+            if rule_set.track in measure.tracks:
+                book.version(f"{rule_set.version}+{measure.version}")
+    return book
 
 
 def builtin_documents() -> list[tuple[str, str]]:
@@ -272,7 +432,8 @@ def builtin_documents() -> list[tuple[str, str]]:
     )
 
 
-def load_rule_book(extra_files: Iterable[Path] = ()) -> RuleBook:
+def load_rule_book(extra_files: Iterable[Path] = (), stored: Sequence[tuple[str, str]] = ()) -> RuleBook:
+    """The shipped rule sets, the files named in ``JANGTER_RULE_FILES``, and the files operators loaded."""
     documents = builtin_documents()
     documents += [(str(path), path.read_text(encoding="utf-8")) for path in extra_files]
-    return RuleBook(parse_rule_sets(documents))
+    return parse_rule_book([*documents, *stored])

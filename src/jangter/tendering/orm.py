@@ -36,7 +36,7 @@ class Notice(Base):
     bid_start_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime())
     opening_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    rule_set_version: Mapped[str | None] = mapped_column(String(40))
+    rule_set_version: Mapped[str | None] = mapped_column(String(200))
     committee_quorum: Mapped[int] = mapped_column(Integer, default=3)  # k of the k-of-n opening committee
     committee_size: Mapped[int] = mapped_column(Integer, default=5)  # n
     pq_allowed: Mapped[bool] = mapped_column(Boolean, default=True)  # bids may use the post-quantum suite

@@ -17,7 +17,8 @@ from jangter.identity.domain.registration_number import format_brn
 from jangter.identity.domain.roles import REGISTRATION_LABELS, ROLE_LABELS, Role
 from jangter.kernel.calendar import to_seoul
 from jangter.kernel.money import format_won
-from jangter.kernel.procurement import CATEGORY_LABELS, CONTRACT_METHOD_LABELS, REGIONS
+from jangter.kernel.procurement import CATEGORY_LABELS, CONTRACT_METHOD_LABELS, JURISDICTION_LABELS, REGIONS
+from jangter.rules.domain import DEFECT_CLASS_LABELS
 from jangter.tendering.domain.notice import KIND_LABELS, STATUS_LABELS
 from jangter.web.http import csrf_token, get_ctx, get_settings, page_actor, set_csrf_cookie
 from jangter.web.i18n import choose_lang, label, translate
@@ -35,6 +36,8 @@ _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
     "failure": dict(FAILURE_LABELS),
     "standing": dict(STANDING_LABELS),
     "bid_status": dict(BID_STATUS_LABELS),
+    "jurisdiction": dict(JURISDICTION_LABELS),
+    "defect": dict(DEFECT_CLASS_LABELS),
     "log_event": {
         "notice.published": ("공고 게시", "Notice published"),
         "notice.amended": ("정정공고", "Notice amended"),

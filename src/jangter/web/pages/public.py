@@ -9,9 +9,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from jangter.evaluation.domain.award_floor import derive_floor_rate
 from jangter.evaluation.queries import draw_check, opening_results
+from jangter.kernel.calendar import seoul_date
 from jangter.kernel.errors import DomainError
 from jangter.kernel.ids import parse_notice_reference
-from jangter.kernel.procurement import Category
+from jangter.kernel.procurement import Category, Jurisdiction
+from jangter.rules.store import loaded_files
 from jangter.tendering import queries
 from jangter.tendering.domain.notice import NoticeStatus
 from jangter.transparency.queries import log_overview
@@ -94,7 +96,19 @@ def log_page(request: Request, ctx: Ctx) -> HTMLResponse:
 
 @router.get("/rules", response_class=HTMLResponse)
 def rules_page(request: Request, ctx: Ctx) -> HTMLResponse:
-    return render(request, "rules.html", {"rule_sets": ctx.rules.all(), "derive": derive_floor_rate})
+    today = seoul_date(ctx.clock.now())
+    return render(
+        request,
+        "rules.html",
+        {
+            "rule_sets": ctx.rules.all(),
+            "measures": ctx.rules.measures(),
+            "loaded": loaded_files(ctx),
+            "in_force": {track: ctx.rules.in_force(track, today).version for track in Jurisdiction},
+            "today": today,
+            "derive": derive_floor_rate,
+        },
+    )
 
 
 @router.get("/lang/{lang}")
