@@ -16,6 +16,7 @@ from jangter.evaluation.domain.award_floor import floor_price
 from jangter.evaluation.domain.ranking import FailureReason
 from jangter.evaluation.domain.reserve_price import draw_reserve_price
 from jangter.evaluation.queries import opening_results
+from jangter.kernel import translog
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError
@@ -159,3 +160,45 @@ def test_the_worker_and_the_opening_agree_on_closing(ctx: AppContext, clock: Off
     clock.set(OPENING)  # no worker ran: the opening closes the notice itself
     world.open(number)
     assert queries.get_notice(ctx, number, None).closed_at == DEADLINE
+
+
+MEASURE_NOV = """
+kind = "measure"
+version = "measure-national-2026.11.10"
+tracks = ["national"]
+effective_from = 2026-11-10
+effective_until = 2026-11-30
+title_ko = "국가계약 한시적 특례 (시험)"
+title_en = "National temporary measure (test)"
+sources = ["addendum Q6: contract deposit 10 % → 5 % while in force"]
+
+[deposits.contract_deposit_pct]
+goods = "5"
+services = "5"
+works = "7.5"
+"""
+
+
+@pytest.mark.parametrize(("award_day", "rate", "deposit"), [(0, "5", 4_500_000), (20, "10", 9_000_000)])
+def test_the_contract_deposit_follows_the_rules_in_force_on_the_award_day(
+    ctx: AppContext, clock: OffsetClock, award_day: int, rate: str, deposit: int
+) -> None:
+    # koneps-rules §5, addendum Q6/Q8: goods 10 %, halved by a temporary measure on its days only
+    from jangter.rules import store
+
+    world = make_world(ctx, firms=2)
+    store.load(ctx, world.operator, "special.toml", MEASURE_NOV)  # in force 2026-11-10 … 11-30
+    number = world.publish()  # goods, published on 2026-11-02: the notice keeps the base set
+    world.bid(number, 0, 90_000_000, (1, 2))
+    world.bid(number, 1, 91_000_000, (2, 3))
+    clock.set(OPENING)
+    world.open(number)
+    clock.set(OPENING + timedelta(days=award_day))  # 2026-11-11 (the measure) or 2026-12-01 (after it)
+    evaluation.decide_award(ctx, world.official, number)
+    [result] = opening_results(ctx, number)
+    assert result.rule_set_version == "national-2026.01.30"
+    assert result.contract_deposit_rate == Decimal(rate) and result.contract_deposit == deposit
+    assert ("measure-national-2026.11.10" in (result.award_rule_set_version or "")) is (award_day == 0)
+    with ctx.db.reading() as session:
+        [awarded] = translog.events(session, "notice.awarded", number)
+    assert awarded["contract_deposit"] == deposit

@@ -52,5 +52,9 @@ class Opening(Base):
     committee_present: Mapped[list[str] | None] = mapped_column(JSONType)
     awarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     awarded_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    #: The contract deposit due, from the rule set in force on the award day (koneps-rules §5; addendum Q6, Q8).
+    award_rule_set_version: Mapped[str | None] = mapped_column(String(200))
+    contract_deposit_rate: Mapped[Decimal | None] = mapped_column(Numeric(6, 3))
+    contract_deposit: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (UniqueConstraint("notice_id", "round"),)

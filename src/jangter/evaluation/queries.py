@@ -71,6 +71,9 @@ class OpeningResult:
     price_commitment: str | None  # made at publication
     key_fingerprint: str | None
     committee_present: tuple[str, ...]
+    award_rule_set_version: str | None = None
+    contract_deposit_rate: Decimal | None = None
+    contract_deposit: int | None = None
 
     @property
     def winner(self) -> ResultRow | None:
@@ -162,6 +165,9 @@ def opening_results(ctx: AppContext, number: str) -> list[OpeningResult]:
                     price_commitment=key.price_commitment if key else None,
                     key_fingerprint=key.fingerprint if key else None,
                     committee_present=tuple(opening.committee_present or ()),
+                    award_rule_set_version=opening.award_rule_set_version,
+                    contract_deposit_rate=opening.contract_deposit_rate,
+                    contract_deposit=opening.contract_deposit,
                 )
             )
         return results

@@ -60,6 +60,11 @@ class OpeningResultOut(BaseModel):
     price_commitment: str | None = Field(description="The commitment published at publication")
     key_fingerprint: str | None
     committee_present: list[str]
+    award_rule_set_version: str | None = Field(
+        default=None, description="The rule set in force on the award day (it decides the contract deposit)"
+    )
+    contract_deposit_rate: Decimal | None = Field(default=None, description="계약보증금률 (%)")
+    contract_deposit: int | None = Field(default=None, description="계약보증금 (won), due from the winner")
 
     @classmethod
     def of(cls, r: OpeningResult) -> OpeningResultOut:
@@ -104,4 +109,7 @@ class OpeningResultOut(BaseModel):
             price_commitment=r.price_commitment,
             key_fingerprint=r.key_fingerprint,
             committee_present=list(r.committee_present),
+            award_rule_set_version=r.award_rule_set_version,
+            contract_deposit_rate=r.contract_deposit_rate,
+            contract_deposit=r.contract_deposit,
         )

@@ -26,6 +26,7 @@ from jangter.bidding.domain.bid import BidStatus
 from jangter.bidding.domain.envelope import Envelope, SuiteId
 from jangter.bidding.domain.opening_key import OpeningPrivateKeys
 from jangter.bidding.orm import Bid, OpeningKey
+from jangter.contracting.domain.deposits import contract_deposit
 from jangter.evaluation.domain import price_commitment
 from jangter.evaluation.domain.award_floor import award_floor_rate, floor_price
 from jangter.evaluation.domain.ranking import BidAmount, FailureReason, failure_before_opening, rank_bids
@@ -36,10 +37,11 @@ from jangter.identity.keys import FirmSigningKey
 from jangter.identity.orm import Organisation
 from jangter.identity.service import audit_actor
 from jangter.kernel import audit, translog
+from jangter.kernel.calendar import seoul_date
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError
 from jangter.kernel.lottery import seed_from
-from jangter.kernel.procurement import Category
+from jangter.kernel.procurement import Category, Jurisdiction
 from jangter.tendering.domain.notice import NoticeAction, NoticeStatus, transition
 from jangter.tendering.orm import Notice
 from jangter.tendering.service import close_notice_if_due, load_notice
@@ -480,6 +482,15 @@ def decide_award(ctx: AppContext, actor: Actor | None, number: str) -> None:
             raise Conflict("no_winner", "낙찰 예정자가 없습니다.", "There is no bid to award.")
         winner = session.get(Bid, opening.winner_bid_id)
         assert winner is not None
+        assert winner.amount is not None
+        agency = session.get(Organisation, notice.agency_id)
+        assert agency is not None
+        # The deposit follows the rules in force on the award day, which a temporary measure may have changed.
+        in_force = ctx.rules.in_force(Jurisdiction(agency.jurisdiction or "national"), seoul_date(now))
+        deposit = contract_deposit(in_force, Category(notice.category), winner.amount)
+        opening.award_rule_set_version = in_force.version
+        opening.contract_deposit_rate = deposit.value.rate_pct
+        opening.contract_deposit = deposit.value.amount
         opening.awarded_at = now
         opening.awarded_by = official.person_id
         notice.status = new_status.value
@@ -497,12 +508,22 @@ def decide_award(ctx: AppContext, actor: Actor | None, number: str) -> None:
                 "winner_bid": winner.public_id,
                 "winner_firm_id": winner.firm_id,
                 "amount": winner.amount,
+                "contract_deposit": deposit.value.amount,
+                "deposit_rule": f"{deposit.rule} · {deposit.version} · {deposit.source}",
             },
         )
-        translog.append(session, "notice.awarded", number, award_event(notice.round, winner), now)
+        translog.append(session, "notice.awarded", number, award_event(notice.round, winner, opening), now)
         uow.commit()
 
 
-def award_event(round_no: int, winner: Bid) -> dict[str, object]:
+def award_event(round_no: int, winner: Bid, opening: Opening) -> dict[str, object]:
     """What the public log records of an award (and what the verifier compares the database with)."""
-    return {"round": round_no, "winner_receipt": winner.public_id, "firm_id": winner.firm_id, "amount": winner.amount}
+    return {
+        "round": round_no,
+        "winner_receipt": winner.public_id,
+        "firm_id": winner.firm_id,
+        "amount": winner.amount,
+        "contract_deposit": opening.contract_deposit,
+        "contract_deposit_rate": None if opening.contract_deposit_rate is None else str(opening.contract_deposit_rate),
+        "rule_set_version": opening.award_rule_set_version,
+    }

@@ -54,6 +54,7 @@ def export(ctx: AppContext) -> dict[str, Any]:
                     "winner_receipt": winner.public_id if winner else None,
                     "firm_id": winner.firm_id if winner else None,
                     "amount": winner.amount if winner else None,
+                    "contract_deposit": opening.contract_deposit,
                 }
             )
     return {

@@ -152,6 +152,6 @@ def _cross_check(records: dict[str, Any], events: list[dict[str, Any]], report: 
             report.fail(None, f"the award of {award['notice']} round {award['round']} is not in the log")
             continue
         index, event = found
-        for key in ("winner_receipt", "firm_id", "amount"):
+        for key in ("winner_receipt", "firm_id", "amount", "contract_deposit"):
             if event.get(key) != award.get(key):
                 report.fail(index, f"the award of {award['notice']} differs from the log ({key})")

@@ -54,6 +54,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "page.next": ("다음 페이지", "Next page"),
     "page.first": ("처음으로", "First page"),
     "result.title": ("개찰 결과", "Opening result"),
+    "result.contract_deposit": ("계약보증금 (낙찰일 기준)", "Contract deposit (rules of the award day)"),
     "result.verify": ("예정가격·낙찰하한가 직접 검증하기", "Recompute the reserve price and the floor yourself"),
     "log.title": ("공개 로그", "Public log"),
     "log.intro": (
