@@ -349,3 +349,37 @@ def test_the_public_log_page_shows_signed_tree_heads_and_entries_without_amounts
     assert "93,456,700" not in page.text and "93456700" not in page.text
     assert 'href="/log"' in client.get("/notices").text  # linked from every page
     assert "Public log" in client.get("/log", params={"lang": "en"}).text
+
+
+def test_after_a_failed_tender_the_officer_sees_each_option_with_its_reason_and_re_bids(
+    client: TestClient, ctx: AppContext, clock: OffsetClock
+) -> None:
+    world = make_world(ctx, firms=2)
+    number = world.publish()
+    world.bid(number, 0, 60_000_000, (1, 2))  # both below the floor: bids but no winner
+    world.bid(number, 1, 61_000_000, (2, 3))
+    clock.set(OPENING)
+    world.open(number)
+    sign_in(client, "officer@gov.kr")
+    page = client.get(f"/agency/notices/{number}")
+    assert "유찰 후 조치" in page.text
+    assert "✓ 유효한 입찰은 있었으나 낙찰자가 없어" in page.text  # re-bid allowed, and why
+    assert "✗ 수의계약은 재공고입찰도 유찰된 뒤에만" in page.text  # private contract refused, and why
+    assert 'action="/agency/notices/' + number + '/rebid"' in page.text
+    assert "/private-contract" not in page.text  # no form for what the rules do not allow
+    bad = client.post(
+        f"/agency/notices/{number}/rebid",
+        data={"csrf": csrf_of(page.text), "bid_start_at": "2026-11-11T12:00", "deadline_at": "2026-11-18T10:30"},
+    )
+    assert bad.status_code == 422  # the opening time is missing and the deadline is not on the hour
+    done = client.post(
+        f"/agency/notices/{number}/rebid",
+        data={
+            "csrf": csrf_of(page.text),
+            "bid_start_at": "2026-11-11T12:00",
+            "deadline_at": "2026-11-18T10:00",
+            "opening_at": "2026-11-18T11:00",
+        },
+    )
+    assert done.status_code == 200 and "재입찰을 게시했습니다" in done.text
+    assert queries.get_notice(ctx, number, None).round == 2

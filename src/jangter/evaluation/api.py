@@ -6,12 +6,17 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from jangter.bidding.ceremony import Credential
 from jangter.evaluation import queries, service
+from jangter.evaluation.domain.failed_bids import AfterFailure
 from jangter.evaluation.schemas import OpeningResultOut
+from jangter.kernel.errors import DomainError
 from jangter.kernel.ids import parse_notice_reference
+from jangter.tendering import queries as tendering_queries
+from jangter.tendering.domain.timetable import Timetable
+from jangter.tendering.schemas import NoticeOut, TimetableIn
 from jangter.web.http import ApiActor, Ctx
 
 router = APIRouter(prefix="/api/v1", tags=["opening and award"])
@@ -124,3 +129,87 @@ def draw_check(ctx: Ctx, reference: str, round: int | None = None) -> DrawCheckO
 
 def _plain(value: object) -> object:
     return str(value) if isinstance(value, Decimal) else value
+
+
+class AfterFailureOptionOut(BaseModel):
+    action: AfterFailure = Field(description="rebid (재입찰), reannounce (재공고) or private_contract (수의계약)")
+    allowed: bool
+    why_ko: str
+    why_en: str
+    rule: str = Field(description="The rule-set key, version and source that decided")
+
+
+@router.get(
+    "/notices/{reference}/after-failure",
+    response_model=list[AfterFailureOptionOut],
+    summary="After a failed tender: what the rules in force today allow, and why (agency staff)",
+)
+def after_failure(ctx: Ctx, actor: ApiActor, reference: str) -> list[AfterFailureOptionOut]:
+    number = parse_notice_reference(reference)[0]
+    return [
+        AfterFailureOptionOut(action=o.action, allowed=o.allowed, why_ko=o.why_ko, why_en=o.why_en, rule=o.rule)
+        for o in service.options_after(ctx, actor, number)
+    ]
+
+
+@router.post(
+    "/notices/{reference}/rebid",
+    response_model=NoticeOut,
+    summary="재입찰: a new round of the failed notice with the same preliminary prices (procurement officer)",
+)
+def rebid(ctx: Ctx, actor: ApiActor, reference: str, body: TimetableIn) -> NoticeOut:
+    number = parse_notice_reference(reference)[0]
+    service.rebid(ctx, actor, number, Timetable(body.bid_start_at, body.deadline_at, body.opening_at))
+    return NoticeOut.of_detail(tendering_queries.get_notice(ctx, number, actor))
+
+
+class PrivateContractIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    business_number: str = Field(max_length=20, description="The firm's business registration number")
+    amount: int = Field(description="Whole won, not above the original terms")
+    reason: str = Field(max_length=2000)
+
+
+class PrivateContractOut(BaseModel):
+    round: int
+    firm_name: str
+    business_number: str
+    amount: int
+    price_cap: int = Field(description="The original price the contract may not exceed")
+    reason: str
+    rule: str
+    rule_set_version: str
+    contract_deposit_rate: Decimal
+    contract_deposit: int
+    decided_at: AwareDatetime
+
+
+@router.post(
+    "/notices/{reference}/private-contract",
+    response_model=PrivateContractOut,
+    summary="수의계약 after a failed tender, when the rules in force allow it (procurement officer)",
+)
+def award_private_contract(ctx: Ctx, actor: ApiActor, reference: str, body: PrivateContractIn) -> PrivateContractOut:
+    number = parse_notice_reference(reference)[0]
+    service.award_private_contract(
+        ctx, actor, number, service.PrivateContractTerms(body.business_number, body.amount, body.reason)
+    )
+    return get_private_contract(ctx, reference)
+
+
+@router.get(
+    "/notices/{reference}/private-contract",
+    response_model=PrivateContractOut,
+    summary="The private contract a failed notice ended in (404 when there is none)",
+)
+def get_private_contract(ctx: Ctx, reference: str) -> PrivateContractOut:
+    number = parse_notice_reference(reference)[0]
+    view = queries.private_contract(ctx, number)
+    if view is None:
+        raise DomainError(
+            "no_private_contract",
+            "이 공고에는 수의계약이 없습니다.",
+            "This notice has no private contract.",
+            status=404,
+        )
+    return PrivateContractOut(**vars(view))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jangter.kernel.db import Base, BigIntPK, JSONType, UTCDateTime
@@ -58,3 +58,23 @@ class Opening(Base):
     contract_deposit: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (UniqueConstraint("notice_id", "round"),)
+
+
+class PrivateContract(Base):
+    """수의계약 after a failed tender, on its original terms, when the rules in force allow it (시행령 §27)."""
+
+    __tablename__ = "private_contract"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), unique=True)
+    round: Mapped[int] = mapped_column(Integer)  # the failed round it follows
+    firm_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    price_cap: Mapped[int] = mapped_column(BigInteger)  # the original price it may not exceed
+    reason: Mapped[str] = mapped_column(Text)
+    rule: Mapped[str] = mapped_column(String(400))  # the rule, version and source that allowed it
+    rule_set_version: Mapped[str] = mapped_column(String(200))  # in force on the day it was decided
+    contract_deposit_rate: Mapped[Decimal] = mapped_column(Numeric(6, 3))
+    contract_deposit: Mapped[int] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_by: Mapped[int] = mapped_column(ForeignKey("person.id"))

@@ -12,7 +12,7 @@ from jangter.bidding.domain.bid import BidStatus
 from jangter.bidding.orm import Bid, OpeningKey
 from jangter.evaluation.domain.draw_check import DrawCheck, NotRecomputable, recompute, round_events
 from jangter.evaluation.domain.ranking import FailureReason, Standing
-from jangter.evaluation.orm import Opening, PreliminaryPrice
+from jangter.evaluation.orm import Opening, PreliminaryPrice, PrivateContract
 from jangter.identity.orm import Organisation
 from jangter.kernel import translog
 from jangter.kernel.context import AppContext
@@ -193,3 +193,45 @@ def draw_check(ctx: AppContext, number: str, round_no: int | None = None) -> Dra
             status=404,
         ) from None
     return recompute(number, published, opened, ctx.rules.version(opened["terms"]["rule_set_version"]))
+
+
+@dataclass(frozen=True)
+class PrivateContractView:
+    round: int
+    firm_name: str
+    business_number: str
+    amount: int
+    price_cap: int
+    reason: str
+    rule: str
+    rule_set_version: str
+    contract_deposit_rate: Decimal
+    contract_deposit: int
+    decided_at: datetime
+
+
+def private_contract(ctx: AppContext, number: str) -> PrivateContractView | None:
+    """The private contract a failed notice ended in, if any (public, like an award)."""
+    with ctx.db.reading() as session:
+        row = session.execute(
+            select(PrivateContract, Organisation)
+            .join(Notice, Notice.id == PrivateContract.notice_id)
+            .join(Organisation, Organisation.id == PrivateContract.firm_id)
+            .where(Notice.number == number)
+        ).one_or_none()
+    if row is None:
+        return None
+    contract, firm = row
+    return PrivateContractView(
+        contract.round,
+        firm.name,
+        firm.business_number or "",
+        contract.amount,
+        contract.price_cap,
+        contract.reason,
+        contract.rule,
+        contract.rule_set_version,
+        contract.contract_deposit_rate,
+        contract.contract_deposit,
+        contract.decided_at,
+    )

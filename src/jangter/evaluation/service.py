@@ -29,22 +29,27 @@ from jangter.bidding.orm import Bid, OpeningKey
 from jangter.contracting.domain.deposits import contract_deposit
 from jangter.evaluation.domain import price_commitment
 from jangter.evaluation.domain.award_floor import award_floor_rate, floor_price
+from jangter.evaluation.domain.failed_bids import AfterFailure, FailedRound, Option, options_after_failure
 from jangter.evaluation.domain.ranking import BidAmount, FailureReason, failure_before_opening, rank_bids
 from jangter.evaluation.domain.reserve_price import draw_reserve_price
-from jangter.evaluation.orm import Opening, PreliminaryPrice
-from jangter.identity.domain.roles import Actor, Role, require_role
+from jangter.evaluation.orm import Opening, PreliminaryPrice, PrivateContract
+from jangter.identity.domain.registration_number import normalise_brn
+from jangter.identity.domain.roles import Actor, OrgKind, Role, require_role
 from jangter.identity.keys import FirmSigningKey
 from jangter.identity.orm import Organisation
 from jangter.identity.service import audit_actor
 from jangter.kernel import audit, translog
 from jangter.kernel.calendar import seoul_date
 from jangter.kernel.context import AppContext
-from jangter.kernel.errors import Conflict, DomainError
+from jangter.kernel.errors import Conflict, DomainError, FieldProblem, ValidationProblems
 from jangter.kernel.lottery import seed_from
+from jangter.kernel.money import require_won
 from jangter.kernel.procurement import Category, Jurisdiction
+from jangter.rules.domain import RuleSet
 from jangter.tendering.domain.notice import NoticeAction, NoticeStatus, transition
+from jangter.tendering.domain.timetable import Timetable
 from jangter.tendering.orm import Notice
-from jangter.tendering.service import close_notice_if_due, load_notice
+from jangter.tendering.service import close_notice_if_due, load_notice, rebid_round
 
 log = logging.getLogger("jangter.opening")
 
@@ -527,3 +532,158 @@ def award_event(round_no: int, winner: Bid, opening: Opening) -> dict[str, objec
         "contract_deposit_rate": None if opening.contract_deposit_rate is None else str(opening.contract_deposit_rate),
         "rule_set_version": opening.award_rule_set_version,
     }
+
+
+# --- after a failed tender -----------------------------------------------------------------------------
+
+
+def _failed_round(session: Session, notice: Notice) -> FailedRound:
+    opening = session.scalars(
+        select(Opening).where(Opening.notice_id == notice.id, Opening.round == notice.round)
+    ).one_or_none()
+    if notice.status != NoticeStatus.FAILED.value or opening is None or opening.failure_reason is None:
+        raise Conflict(
+            "not_failed",
+            "유찰된 공고에서만 할 수 있습니다.",
+            "This can be done only after the tender failed.",
+        )
+    return FailedRound(FailureReason(opening.failure_reason), notice.reannounced)
+
+
+def _rules_today(ctx: AppContext, session: Session, notice: Notice) -> RuleSet:
+    agency = session.get(Organisation, notice.agency_id)
+    assert agency is not None
+    return ctx.rules.in_force(Jurisdiction(agency.jurisdiction or "national"), seoul_date(ctx.clock.now()))
+
+
+def options_after(ctx: AppContext, actor: Actor | None, number: str) -> list[Option]:
+    """What the rules in force today allow after this notice's failed round, each with its reason."""
+    with ctx.db.reading() as session:
+        notice = load_notice(session, number)
+        require_role(actor, Role.PROCUREMENT_OFFICER, Role.BID_OFFICIAL, org_id=notice.agency_id)
+        return options_after_failure(_rules_today(ctx, session, notice), _failed_round(session, notice))
+
+
+def _require_option(ctx: AppContext, session: Session, notice: Notice, action: AfterFailure) -> Option:
+    options = options_after_failure(_rules_today(ctx, session, notice), _failed_round(session, notice))
+    option = next(o for o in options if o.action is action)
+    if not option.allowed:
+        raise Conflict(f"{action.value}_not_allowed", option.why_ko, option.why_en)
+    return option
+
+
+def rebid(ctx: AppContext, actor: Actor | None, number: str, timetable: Timetable) -> None:
+    """재입찰 with the round's preliminary prices, when the rules allow it."""
+    with ctx.uow() as uow:
+        session = uow.session
+        notice = load_notice(session, number, for_update=True)
+        officer = require_role(actor, Role.PROCUREMENT_OFFICER, org_id=notice.agency_id)
+        _require_option(ctx, session, notice, AfterFailure.REBID)
+        opened = [e for e in translog.events(session, "notice.opened", number) if e["round"] == notice.round]
+        prices = [int(p) for p in opened[-1]["prices"]]  # revealed at the failed opening: the same 15 prices
+        rebid_round(ctx, session, notice, officer, timetable, prices)
+        uow.commit()
+
+
+@dataclass(frozen=True)
+class PrivateContractTerms:
+    business_number: str
+    amount: int
+    reason: str
+
+
+def award_private_contract(ctx: AppContext, actor: Actor | None, number: str, terms: PrivateContractTerms) -> None:
+    """수의계약 after a failed tender, on the original terms: the price may not exceed the failed round's reserve
+    price (or, when no price was opened, the base amount), and the contract deposit follows today's rules."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        notice = load_notice(session, number, for_update=True)
+        officer = require_role(actor, Role.PROCUREMENT_OFFICER, org_id=notice.agency_id)
+        option = _require_option(ctx, session, notice, AfterFailure.PRIVATE_CONTRACT)
+        problems: list[FieldProblem] = []
+        if not terms.reason.strip():
+            problems.append(
+                FieldProblem("reason", "reason_required", "사유를 입력하십시오.", "Please give the reason.")
+            )
+        firm = None
+        try:
+            brn = normalise_brn(terms.business_number)
+        except DomainError as exc:
+            problems.append(FieldProblem("business_number", exc.code, exc.message_ko, exc.message_en))
+            brn = None
+        else:
+            firm = session.scalars(select(Organisation).where(Organisation.business_number == brn)).one_or_none()
+        if brn is not None and (
+            firm is None or firm.kind != OrgKind.SUPPLIER.value or firm.registration_status != "approved"
+        ):
+            problems.append(
+                FieldProblem(
+                    "business_number",
+                    "firm_not_registered",
+                    "입찰참가자격이 승인된 업체의 사업자등록번호를 입력하십시오.",
+                    "Enter the business number of a firm whose registration is approved.",
+                )
+            )
+        opening = session.scalars(
+            select(Opening).where(Opening.notice_id == notice.id, Opening.round == notice.round)
+        ).one()
+        cap = opening.reserve_price or notice.base_amount
+        try:
+            require_won(terms.amount, "amount")
+        except DomainError as exc:
+            problems.append(FieldProblem("amount", exc.code, exc.message_ko, exc.message_en))
+        else:
+            if terms.amount > cap:
+                problems.append(
+                    FieldProblem(
+                        "amount",
+                        "above_original_terms",
+                        f"원래 조건의 가격({cap:,}원)을 넘을 수 없습니다 (시행령 §27②).",
+                        f"The price may not exceed the original terms (₩{cap:,}; decree §27②).",
+                    )
+                )
+        if problems:
+            raise ValidationProblems(problems)
+        assert firm is not None
+        in_force = _rules_today(ctx, session, notice)
+        deposit = contract_deposit(in_force, Category(notice.category), terms.amount)
+        session.add(
+            PrivateContract(
+                notice_id=notice.id,
+                round=notice.round,
+                firm_id=firm.id,
+                amount=terms.amount,
+                price_cap=cap,
+                reason=terms.reason.strip(),
+                rule=option.rule,
+                rule_set_version=in_force.version,
+                contract_deposit_rate=deposit.value.rate_pct,
+                contract_deposit=deposit.value.amount,
+                decided_at=now,
+                decided_by=officer.person_id,
+            )
+        )
+        before = notice.status
+        notice.status = transition(NoticeStatus(notice.status), NoticeAction.PRIVATE_CONTRACT).value
+        notice.updated_at = now
+        event = {
+            "round": notice.round,
+            "firm_id": firm.id,
+            "amount": terms.amount,
+            "price_cap": cap,
+            "rule": option.rule,
+            "contract_deposit": deposit.value.amount,
+        }
+        audit.record(
+            session,
+            at=now,
+            actor=audit_actor(officer),
+            action="notice.private_contract",
+            entity_type="notice",
+            entity_id=number,
+            before={"status": before},
+            after={"status": notice.status, **event, "reason": terms.reason.strip()},
+        )
+        translog.append(session, "notice.private_contract", number, event, now)
+        uow.commit()

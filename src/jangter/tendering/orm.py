@@ -19,7 +19,7 @@ class Notice(Base):
     number: Mapped[str] = mapped_column(String(13), unique=True)  # R26BK00000001
     order: Mapped[int] = mapped_column(Integer)  # 차수: 0 on registration, +1 per change or re-announcement
     kind: Mapped[str] = mapped_column(String(16))  # NoticeKind of the current 차수
-    round: Mapped[int] = mapped_column(Integer)  # bidding round: 1, +1 per re-announcement
+    round: Mapped[int] = mapped_column(Integer)  # bidding round: 1, +1 per re-announcement or re-bid
     status: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -40,6 +40,8 @@ class Notice(Base):
     committee_quorum: Mapped[int] = mapped_column(Integer, default=3)  # k of the k-of-n opening committee
     committee_size: Mapped[int] = mapped_column(Integer, default=5)  # n
     pq_allowed: Mapped[bool] = mapped_column(Boolean, default=True)  # bids may use the post-quantum suite
+    rebid_no: Mapped[int] = mapped_column(Integer, default=0)  # 재입찰 번호 (rbidNo): 0, then 1, 2 … per re-bid
+    reannounced: Mapped[bool] = mapped_column(Boolean, default=False)  # the current tender is a 재공고입찰
     created_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
@@ -259,16 +260,25 @@ def _take_deadline_place(session: Session, rules: RuleSet, deadline: datetime) -
         raise hourly_cap_error(rules, deadline)
 
 
-def _open_round(ctx: AppContext, session: Session, rules: RuleSet, notice: Notice, now: datetime) -> dict[str, Any]:
-    """Make the round's 15 preliminary prices and its opening key; returns what the public log records."""
+def _open_round(
+    ctx: AppContext,
+    session: Session,
+    rules: RuleSet,
+    notice: Notice,
+    now: datetime,
+    prices: Sequence[int] | None = None,
+) -> dict[str, Any]:
+    """Make the round's 15 preliminary prices (or keep ``prices``: a re-bid) and its opening key; returns what the
+    public log records."""
     terms = terms_of(notice)
-    prices = generate_preliminary_prices(
-        notice.base_amount,
-        terms.reserve_range_pct or rules.reserve_price.range_pct,
-        rules.reserve_price.slots,
-        rules.reserve_price.preliminary_rounding[terms.category],
-        ctx.rng,
-    )
+    if prices is None:
+        prices = generate_preliminary_prices(
+            notice.base_amount,
+            terms.reserve_range_pct or rules.reserve_price.range_pct,
+            rules.reserve_price.slots,
+            rules.reserve_price.preliminary_rounding[terms.category],
+            ctx.rng,
+        )
     prepared = ceremony.prepare_round(
         session,
         ctx,
@@ -296,6 +306,7 @@ def _open_round(ctx: AppContext, session: Session, rules: RuleSet, notice: Notic
         "price_commitment": prepared.price_commitment,
         "committee": list(prepared.committee),
         "quorum": prepared.quorum,
+        "rebid_no": notice.rebid_no,
     }
 
 
@@ -464,6 +475,8 @@ def reannounce(ctx: AppContext, actor: Actor | None, number: str, timetable: Tim
         notice.status = new_status.value
         notice.round += 1
         notice.order += 1
+        notice.rebid_no = 0
+        notice.reannounced = True
         notice.kind = NoticeKind.REANNOUNCEMENT.value
         notice.rule_set_version = rules.version
         notice.published_at = notice.first_published_at = now
@@ -490,6 +503,53 @@ def reannounce(ctx: AppContext, actor: Actor | None, number: str, timetable: Tim
             },
         )
         uow.commit()
+
+
+def rebid_round(
+    ctx: AppContext, session: Session, notice: Notice, officer: Actor, timetable: Timetable, prices: Sequence[int]
+) -> None:
+    """재입찰: the same notice, 차수 and conditions, a new bidding round with the same preliminary prices (re-bid
+    number 001, 002 …). There is no new announcement, so no announcement period; the closing-time rules apply.
+    The caller has checked that the rules allow it (``evaluation.service.rebid``)."""
+    now = ctx.clock.now()
+    new_status = transition(NoticeStatus(notice.status), NoticeAction.REBID)
+    rules = ctx.rules.version(notice.rule_set_version or "")
+    terms = replace(
+        terms_of(notice),
+        bid_start_at=timetable.bid_start_at,
+        deadline_at=timetable.deadline_at,
+        opening_at=timetable.opening_at,
+    )
+    check_sequence(terms.timetable, now)
+    check_closing_time(rules, terms.deadline_at, ctx.calendar)
+    _take_deadline_place(session, rules, terms.deadline_at)
+    before = {"status": notice.status, "round": notice.round, "rebid_no": notice.rebid_no}
+    _apply_terms(notice, terms)
+    notice.status = new_status.value
+    notice.round += 1
+    notice.rebid_no += 1
+    notice.closed_at = None
+    notice.next_check = notice.deadline_at
+    notice.updated_at = now
+    session.flush()
+    translog.append(
+        session, "notice.published", notice.number, _open_round(ctx, session, rules, notice, now, prices), now
+    )
+    audit.record(
+        session,
+        at=now,
+        actor=audit_actor(officer),
+        action="notice.rebid",
+        entity_type="notice",
+        entity_id=notice.number,
+        before=before,
+        after={
+            "status": notice.status,
+            "round": notice.round,
+            "rebid_no": notice.rebid_no,
+            "deadline_at": notice.deadline_at,
+        },
+    )
 
 
 # --- time-driven transitions --------------------------------------------------------------------------

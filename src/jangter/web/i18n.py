@@ -54,6 +54,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "page.next": ("다음 페이지", "Next page"),
     "page.first": ("처음으로", "First page"),
     "result.title": ("개찰 결과", "Opening result"),
+    "after.title": ("유찰 후 조치 (적용 규칙 기준)", "After the failed tender (under the rules in force)"),
+    "after.rebid": ("재입찰", "Re-bid"),
+    "after.rebid_help": (
+        "같은 공고·같은 조건·같은 복수예비가격으로 새 회차를 엽니다 (재입찰 번호가 하나 늘어납니다).",
+        "Opens a new round of the same notice with the same terms and preliminary prices (the re-bid number goes up).",
+    ),
+    "after.private": ("수의계약", "Private contract"),
+    "after.private_help": (
+        "원래 조건으로만 할 수 있습니다: 가격은 유찰된 회차의 예정가격(예정가격이 없으면 기초금액)을 넘을 수 없습니다.",
+        "Only on the original terms: the price may not exceed the failed round's reserve price (or the base amount).",
+    ),
+    "result.private_contract": ("수의계약", "Private contract"),
     "result.contract_deposit": ("계약보증금 (낙찰일 기준)", "Contract deposit (rules of the award day)"),
     "result.verify": ("예정가격·낙찰하한가 직접 검증하기", "Recompute the reserve price and the floor yourself"),
     "log.title": ("공개 로그", "Public log"),

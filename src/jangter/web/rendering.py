@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from jangter.bidding.domain.bid import BID_STATUS_LABELS
+from jangter.evaluation.domain.failed_bids import AFTER_FAILURE_LABELS
 from jangter.evaluation.domain.ranking import FAILURE_LABELS, STANDING_LABELS
 from jangter.identity.domain.registration_number import format_brn
 from jangter.identity.domain.roles import REGISTRATION_LABELS, ROLE_LABELS, Role
@@ -37,6 +38,7 @@ _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
     "standing": dict(STANDING_LABELS),
     "bid_status": dict(BID_STATUS_LABELS),
     "jurisdiction": dict(JURISDICTION_LABELS),
+    "after_failure": dict(AFTER_FAILURE_LABELS),
     "defect": dict(DEFECT_CLASS_LABELS),
     "log_event": {
         "notice.published": ("공고 게시", "Notice published"),

@@ -2,7 +2,9 @@
 
 ``draft → published → closed → opened → awarded``; ``closed → failed`` when the opening finds fewer than two
 valid bids or no bid that can win; ``published | closed → cancelled``; ``published → published`` on amendment
-(the 차수 goes up); ``failed → published`` on re-announcement (a new 차수 and a new bidding round).
+(the 차수 goes up); ``failed → published`` on re-announcement (a new 차수 and a new bidding round) and on re-bid
+(the same 차수, a new round with the same preliminary prices); ``failed → awarded`` by a private contract when the
+rules allow it (``evaluation/domain/failed_bids.py``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class NoticeAction(StrEnum):
     FAIL = "fail"
     AWARD = "award"
     REANNOUNCE = "reannounce"
+    REBID = "rebid"
+    PRIVATE_CONTRACT = "private_contract"
 
 
 class NoticeKind(StrEnum):
@@ -55,6 +59,8 @@ TRANSITIONS: dict[tuple[NoticeStatus, NoticeAction], NoticeStatus] = {
     (S.CLOSED, A.FAIL): S.FAILED,
     (S.OPENED, A.AWARD): S.AWARDED,
     (S.FAILED, A.REANNOUNCE): S.PUBLISHED,
+    (S.FAILED, A.REBID): S.PUBLISHED,
+    (S.FAILED, A.PRIVATE_CONTRACT): S.AWARDED,
 }
 
 STATUS_LABELS: dict[NoticeStatus, tuple[str, str]] = {
@@ -83,6 +89,8 @@ _ACTION_LABELS: dict[NoticeAction, tuple[str, str]] = {
     A.FAIL: ("유찰 처리", "declare failed"),
     A.AWARD: ("낙찰자 결정", "award"),
     A.REANNOUNCE: ("재공고", "re-announce"),
+    A.REBID: ("재입찰", "re-bid"),
+    A.PRIVATE_CONTRACT: ("수의계약", "private contract"),
 }
 
 

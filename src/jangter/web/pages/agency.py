@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from jangter.bidding.ceremony import Credential
 from jangter.evaluation import service as evaluation
-from jangter.evaluation.queries import opening_results
+from jangter.evaluation.queries import opening_results, private_contract
 from jangter.identity.domain.roles import Actor, OrgKind, Role, require_role
 from jangter.identity.service import list_orgs
 from jangter.kernel.context import AppContext
@@ -37,6 +37,8 @@ MESSAGES = {
     "reannounced": ("재공고를 게시했습니다.", "The notice is re-announced."),
     "opened": ("개찰했습니다.", "The bids are opened."),
     "awarded": ("낙찰자를 결정했습니다.", "The award is confirmed."),
+    "rebid": ("재입찰을 게시했습니다.", "The re-bid is open."),
+    "private_contract": ("수의계약을 기록했습니다.", "The private contract is recorded."),
 }
 
 
@@ -152,11 +154,14 @@ def _manage_page(
     allowed = {a.value for a in NoticeAction if can(stored, a)}
     if notice.status is NoticeStatus.CLOSED:
         allowed |= {"open", "cancel"}
+    options = evaluation.options_after(ctx, staff, number) if notice.status is NoticeStatus.FAILED else []
     return render(
         request,
         "agency_notice.html",
         {
             "n": notice,
+            "options": {o.action.value: o for o in options},
+            "private": private_contract(ctx, number),
             "results": opening_results(ctx, number),
             "allowed": allowed,
             "message": message,
@@ -293,6 +298,31 @@ def reannounce(request: Request, ctx: Ctx, actor: PageActor, reference: str, for
         service.reannounce(ctx, actor, number, timetable)
 
     return _act(request, ctx, actor, reference, form, "reannounced", run)
+
+
+@router.post("/notices/{reference}/rebid")
+def rebid(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
+    def run(number: str, reader: FormReader) -> None:
+        timetable = Timetable(
+            reader.seoul_datetime("bid_start_at"),
+            reader.seoul_datetime("deadline_at"),
+            reader.seoul_datetime("opening_at"),
+        )
+        reader.raise_if_problems()
+        evaluation.rebid(ctx, actor, number, timetable)
+
+    return _act(request, ctx, actor, reference, form, "rebid", run)
+
+
+@router.post("/notices/{reference}/private-contract")
+def private_contract_form(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
+    def run(number: str, reader: FormReader) -> None:
+        amount = reader.won("amount")
+        reader.raise_if_problems()
+        terms = evaluation.PrivateContractTerms(reader.text("business_number"), amount, reader.text("reason"))
+        evaluation.award_private_contract(ctx, actor, number, terms)
+
+    return _act(request, ctx, actor, reference, form, "private_contract", run)
 
 
 @router.post("/notices/{reference}/open")
