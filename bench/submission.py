@@ -282,7 +282,8 @@ def seed(url: str, pairs_file: Path) -> None:
                         picks=(1 + n % 15, 1 + (n + 7) % 15),
                         signing_key=signing_key,
                     )
-                    out.write(f"{token}\t{number}\t{json.dumps(envelope.as_document())}\n")
+                    device = f"bench-device-{firm_index:06d}"
+                    out.write(f"{token}\t{number}\t{device}\t{json.dumps(envelope.as_document())}\n")
                     progress.advance(task)
     db.dispose()
 

@@ -1,5 +1,6 @@
 -- wrk script: every request submits one sealed bid (sealed beforehand, as a bidder's computer does) for a
--- (bidder token, notice) pair no other request uses. Lines: token TAB notice TAB envelope-json.
+-- (bidder token, notice) pair no other request uses. Lines: token TAB notice TAB device TAB envelope-json.
+-- Each firm sends its own device id, so the one-firm-per-device check (koneps-rules §1.4) runs on every bid.
 local pairs_file = os.getenv("JANGTER_BENCH_PAIRS")
 local lines = {}
 for line in io.lines(pairs_file) do lines[#lines + 1] = line end
@@ -26,9 +27,10 @@ function request()
   if idx >= #lines then wrapped = wrapped + 1 end
   local line = lines[(idx % #lines) + 1]
   idx = idx + nthreads
-  local token, number, body = line:match("([^\t]+)\t([^\t]+)\t(.+)")
+  local token, number, device, body = line:match("([^\t]+)\t([^\t]+)\t([^\t]+)\t(.+)")
   return wrk.format("POST", "/api/v1/notices/" .. number .. "/bids",
-    { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }, body)
+    { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json",
+      ["X-Jangter-Device"] = device }, body)
 end
 
 function response(status, headers, body)

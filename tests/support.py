@@ -13,7 +13,8 @@ from jangter.bidding.domain.envelope import SuiteId
 from jangter.bidding.service import Receipt, submit_bid
 from jangter.client import sealing
 from jangter.client.sealing import NoticeKey
-from jangter.evaluation.service import open_bids
+from jangter.evaluation.queries import review_view
+from jangter.evaluation.service import decide_award, enter_review, open_bids
 from jangter.identity.domain.registration_number import brn_check_digit
 from jangter.identity.domain.roles import Actor, RegistrationStatus, Role
 from jangter.identity.keys import register_committee_key, register_signing_key
@@ -30,7 +31,7 @@ from jangter.identity.service import (
 )
 from jangter.kernel.calendar import SEOUL
 from jangter.kernel.context import AppContext
-from jangter.kernel.procurement import Category, ContractMethod, Jurisdiction
+from jangter.kernel.procurement import AwardMethod, Category, ContractMethod, Jurisdiction
 from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from jangter.tendering.domain.terms import NoticeTerms
@@ -78,6 +79,7 @@ class World:
     official: Actor
     other_officer: Actor
     committee: list[Credential] = field(default_factory=list)
+    evaluators: list[Actor] = field(default_factory=list)
     firms: list[Actor] = field(default_factory=list)
     firm_keys: list[Ed25519PrivateKey] = field(default_factory=list)
     pending_firm: Actor | None = None
@@ -114,6 +116,21 @@ class World:
     def open(self, number: str, members: int = 3) -> None:
         open_bids(self.ctx, self.official, number, self.committee[:members])
 
+    def review(self, number: str) -> None:
+        """적격심사 with full non-price marks, in review order, until a bid passes (koneps-rules §3.3)."""
+        while (view := review_view(self.ctx, self.official, number)) is not None and view.winner is None:
+            waiting = [row for row in view.rows if row.state == "next"]
+            if not waiting:
+                return
+            full = {item.key: str(item.maximum) for item in view.items}
+            enter_review(self.ctx, self.official, number, waiting[0].receipt, full)
+
+    def award(self, number: str) -> None:
+        """Review (when the notice has a qualification review) and confirm the winner."""
+        if queries.get_notice(self.ctx, number, None).award_method is AwardMethod.QUALIFICATION_REVIEW:
+            self.review(number)
+        decide_award(self.ctx, self.official, number)
+
 
 def make_world(ctx: AppContext, firms: int = 3, jurisdiction: Jurisdiction = Jurisdiction.NATIONAL) -> World:
     operator = actor_of_person(
@@ -143,6 +160,14 @@ def make_world(ctx: AppContext, firms: int = 3, jurisdiction: Jurisdiction = Jur
         )
         register_committee_key(ctx, member, COMMITTEE_PASSPHRASE)
         world.committee.append(Credential(email, PASSWORD, COMMITTEE_PASSPHRASE))
+    for i in range(3):
+        person = add_member(
+            ctx,
+            operator,
+            agency,
+            NewPerson(f"evaluator{i}@gov.kr", f"평가위원{i}", PASSWORD, frozenset({Role.EVALUATOR})),
+        )
+        world.evaluators.append(actor_of_person(ctx, person))
     for i in range(firms + 1):
         firm_id = register_firm(
             ctx,
@@ -179,3 +204,20 @@ def actor_by_email(ctx: AppContext, email: str) -> Actor:
     with ctx.db.reading() as session:
         person_id = session.scalars(select(Person.id).where(Person.email == email)).one()
     return actor_of_person(ctx, person_id)
+
+
+def all_routes(app: Any) -> list[tuple[str, frozenset[str]]]:
+    """Every HTTP route of the application as (path, methods), through included routers."""
+    from starlette.routing import Route
+
+    found: list[tuple[str, frozenset[str]]] = []
+
+    def walk(routes: list[Any], prefix: str) -> None:
+        for route in routes:
+            if isinstance(route, Route):
+                found.append((prefix + route.path, frozenset(route.methods or ())))
+            elif hasattr(route, "original_router"):
+                walk(route.original_router.routes, prefix + route.include_context.prefix)
+
+    walk(app.routes, "")
+    return found

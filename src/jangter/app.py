@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -22,6 +23,7 @@ from jangter import __version__
 from jangter.bidding.api import router as bidding_api
 from jangter.config import Settings
 from jangter.evaluation.api import router as evaluation_api
+from jangter.evaluation.negotiation_api import router as negotiation_api
 from jangter.identity.api import router as identity_api
 from jangter.kernel import signing
 from jangter.kernel.calendar import KoreanCalendar
@@ -29,14 +31,18 @@ from jangter.kernel.clock import Clock, OffsetClock, SystemClock
 from jangter.kernel.context import AppContext
 from jangter.kernel.db import Database
 from jangter.kernel.errors import DomainError, ValidationProblems
+from jangter.kernel.mail import Mailer
 from jangter.kernel.randomness import SystemRandomSource
 from jangter.rules.loader import load_rule_book
 from jangter.rules.store import stored_documents_if_migrated
 from jangter.tendering.api import router as tendering_api
 from jangter.transparency.api import router as transparency_api
-from jangter.web.http import domain_problem, http_problem, validation_problem
+from jangter.web.http import DEVICE_COOKIE, domain_problem, http_problem, validation_problem
 from jangter.web.i18n import choose_lang, translate
 from jangter.web.pages import account, agency, demo, keys, operator, public, supplier
+from jangter.web.pages import members as member_pages
+from jangter.web.pages import negotiation as negotiation_pages
+from jangter.web.pages import security as security_pages
 from jangter.web.rendering import render
 from jangter.worker import run_due_events_forever
 
@@ -66,11 +72,14 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
         rules=load_rule_book(settings.extra_rule_files, stored_documents_if_migrated(db)),
         rng=SystemRandomSource(),
         signer=signing.load_or_create(settings.signing_key_path),
+        step_up=settings.step_up,
+        mailer=Mailer(settings.smtp_host, settings.smtp_port, settings.mail_from) if settings.smtp_host else None,
     )
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    """API routes, and the pages' own JSON calls (passkey ceremonies), answer errors as problem+json."""
+    return request.url.path.startswith("/api/") or request.headers.get("accept", "").startswith("application/json")
 
 
 def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker: bool | None = None) -> FastAPI:
@@ -109,7 +118,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
     app.state.ctx = context
     app.state.settings = settings
 
-    for router in (identity_api, tendering_api, bidding_api, evaluation_api, transparency_api):
+    for router in (identity_api, tendering_api, bidding_api, evaluation_api, negotiation_api, transparency_api):
         app.include_router(router)
     for page_router in (
         public.router,
@@ -118,6 +127,9 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         agency.router,
         operator.router,
         keys.router,
+        negotiation_pages.router,
+        security_pages.router,
+        member_pages.router,
         demo.router,
     ):
         app.include_router(page_router)
@@ -130,6 +142,8 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         return {"status": "ok"}
 
     _install_error_handlers(app)
+    app.add_middleware(DeviceCookie, secure=settings.secure_cookies)
+    app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     app.add_middleware(RequestLog)
     return app
 
@@ -228,3 +242,75 @@ class RequestLog:
                 (time.perf_counter() - started) * 1000,
                 actor,
             )
+
+
+#: Scripts, styles and frames from this site only; nothing inline. Swagger UI (``/api/docs``) loads its bundle
+#: from jsDelivr with a small inline starter, so the docs page alone allows that.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+CSP_DOCS = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+)
+
+
+class SecurityHeaders:
+    """Security headers on every response (CSP with frame-ancestors, no sniffing, no referrer across sites, and
+    HSTS when the site is served over TLS), as plain ASGI middleware."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+        self.app = app
+        common = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"same-origin"),
+            (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+        ]
+        if hsts:
+            common.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+        self.pages = [*common, (b"content-security-policy", CSP.encode())]
+        self.docs = [*common, (b"content-security-policy", CSP_DOCS.encode())]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = self.docs if scope["path"] == "/api/docs" else self.pages
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []), *(h for h in extra if h[0] not in present)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class DeviceCookie:
+    """Gives each browser a random device id on its first page (koneps-rules §1.4: one firm per device in a tender).
+    The id is not a secret and identifies no person; API clients may send ``X-Jangter-Device`` instead."""
+
+    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+        self.app = app
+        self.attributes = "; Path=/; Max-Age=63072000; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(("/api/", "/static/")) or self._has_cookie(scope):
+            await self.app(scope, receive, send)
+            return
+        cookie = f"{DEVICE_COOKIE}={secrets.token_urlsafe(24)}{self.attributes}".encode()
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"set-cookie", cookie)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+    @staticmethod
+    def _has_cookie(scope: Scope) -> bool:
+        needle = DEVICE_COOKIE.encode() + b"="
+        return any(name == b"cookie" and needle in value for name, value in scope.get("headers", []))

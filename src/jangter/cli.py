@@ -322,7 +322,7 @@ def verify_draw(
     Check the export itself first with ``jangter verify-log export``."""
     import json
 
-    from jangter.evaluation.domain.draw_check import NotRecomputable, recompute, round_events
+    from jangter.evaluation.domain.draw_check import NotRecomputable, recompute, round_events, technical_event
     from jangter.rules.loader import load_rule_book
 
     entries = json.loads(file.read_text())["entries"]
@@ -333,7 +333,8 @@ def verify_draw(
     except NotRecomputable as exc:
         typer.echo(f"cannot recompute: {exc}", err=True)
         raise typer.Exit(2) from None
-    check = recompute(notice, published, opened, load_rule_book().version(opened["terms"]["rule_set_version"]))
+    rules = load_rule_book().version(opened["terms"]["rule_set_version"])
+    check = recompute(notice, published, opened, rules, technical_event(events, opened["round"]))
     for step in check.steps:
         mark = "ok " if step.ok else "BAD"
         typer.echo(f"{mark} {step.title_en}: published {step.published} · recomputed {step.recomputed}")

@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jangter.kernel.context import StepUpPolicy
+
 DEFAULT_VAR = Path("var")
 
 
@@ -47,6 +49,12 @@ class Settings(BaseSettings):
     signing_key_file: Path | None = None
     #: Extra rule-set files (TOML) loaded next to the built-in ones, separated by ``:``.
     rule_files: str = ""
+    #: SMTP server for the outbox (e-mail to firms and people); empty: messages wait in the outbox.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    mail_from: str = "Jangter 장터 <no-reply@jangter.local>"
+    #: When a browser bid needs a fresh passkey verification: required | registered | off (production: required).
+    step_up: StepUpPolicy = StepUpPolicy.REGISTERED
 
     @field_validator("database_url")
     @classmethod
@@ -76,6 +84,8 @@ class Settings(BaseSettings):
                 raise ValueError("JANGTER_SECRET_KEY must be set to at least 32 characters in production")
             if self.demo_clock:
                 raise ValueError("JANGTER_DEMO_CLOCK cannot be on in production")
+            if "step_up" not in self.model_fields_set:
+                self.step_up = StepUpPolicy.REQUIRED
         elif not self.secret_key:
             self.secret_key = _development_secret()
         return self

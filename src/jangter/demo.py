@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from rich.progress import Progress
@@ -20,7 +22,9 @@ from sqlalchemy import func, select
 from jangter.bidding.ceremony import Credential
 from jangter.bidding.service import submit_bid
 from jangter.client import sealing
-from jangter.evaluation.service import decide_award, open_bids
+from jangter.evaluation.negotiation import submit_proposal
+from jangter.evaluation.queries import review_view
+from jangter.evaluation.service import decide_award, enter_review, open_bids
 from jangter.identity.domain.registration_number import brn_check_digit
 from jangter.identity.domain.roles import Actor, RegistrationStatus, Role
 from jangter.identity.keys import register_committee_key, register_signing_key
@@ -40,11 +44,12 @@ from jangter.kernel.calendar import SEOUL, WorkingCalendar, seoul_date
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from jangter.kernel.db import Database
-from jangter.kernel.procurement import Category, ContractMethod, Jurisdiction
+from jangter.kernel.procurement import AwardMethod, Category, ContractMethod, Jurisdiction
 from jangter.kernel.randomness import SeededRandomSource
 from jangter.tendering import queries
 from jangter.tendering import service as tendering
-from jangter.tendering.domain.terms import NoticeTerms
+from jangter.tendering.domain.notice import NoticeStatus
+from jangter.tendering.domain.terms import NoticeTerms, default_items
 from jangter.tendering.domain.timetable import Timetable
 
 log = logging.getLogger("jangter.demo")
@@ -151,6 +156,16 @@ class _Demo:
                     NewPerson(f"{who}@{slug}.go.kr", f"{name} {label}", DEMO_PASSWORD, frozenset({role})),
                 )
                 self.people[f"{who}@{slug}"] = actor_of_person(self.ctx, person_id)
+            for i in range(1, 4):  # 평가위원 for negotiated notices
+                person_id = add_member(
+                    self.ctx,
+                    operator,
+                    agency_id,
+                    NewPerson(
+                        f"evaluator{i}@{slug}.go.kr", f"{name} 평가위원 {i}", DEMO_PASSWORD, frozenset({Role.EVALUATOR})
+                    ),
+                )
+                self.people[f"evaluator{i}@{slug}"] = actor_of_person(self.ctx, person_id)
             for i in range(1, COMMITTEE_SIZE + 1):
                 email = f"committee{i}@{slug}.go.kr"
                 member = actor_of_person(
@@ -213,6 +228,7 @@ class _Demo:
         region: str = "00",
         opening_delay: timedelta = timedelta(hours=1),
         publish: bool = True,
+        **extra: Any,
     ) -> str:
         self.at(published - timedelta(minutes=30))
         officer = self.people[f"officer@{agency}"]
@@ -232,7 +248,7 @@ class _Demo:
             deadline_at=deadline,
             opening_at=deadline + opening_delay,
         )
-        number = tendering.create_draft(self.ctx, officer, terms)
+        number = tendering.create_draft(self.ctx, officer, replace(terms, **extra))
         if publish:
             self.at(published)
             tendering.publish(self.ctx, officer, number)
@@ -244,7 +260,7 @@ class _Demo:
         base: int,
         firms: list[Actor],
         start: datetime,
-        low: float = 0.86,
+        low: float = 0.89,
         high: float = 0.97,
     ) -> None:
         for i, firm in enumerate(firms):
@@ -267,9 +283,26 @@ class _Demo:
     def open_and_award(self, number: str, agency: str, opening: datetime, award: bool) -> None:
         self.at(opening + timedelta(minutes=5))
         open_bids(self.ctx, self.people[f"official@{agency}"], number, self.committee[agency][:3])
-        if award:
+        # The slots of the preliminary prices depend on the sealed bids' hashes, so the reserve price varies from
+        # one demo to the next; should every bid miss the floor, the notice simply stays failed.
+        if award and queries.get_notice(self.ctx, number, None).status is NoticeStatus.OPENED:
+            self.at(opening + timedelta(hours=1))
+            self.review(number, agency)
             self.at(opening + timedelta(hours=2))
             decide_award(self.ctx, self.people[f"official@{agency}"], number)
+
+    def review(self, number: str, agency: str) -> None:
+        """적격심사 as an agency would do it: the lowest bid's management status falls short, so the review moves on
+        to the next bid, which passes with full marks."""
+        official = self.people[f"official@{agency}"]
+        view = review_view(self.ctx, official, number)
+        if view is None:
+            return
+        for i, row in enumerate(view.rows):
+            share = Decimal("0.4") if i == 0 and len(view.rows) > 1 else Decimal(1)
+            points = {item.key: str((item.maximum * share).quantize(Decimal("0.1"))) for item in view.items}
+            if enter_review(self.ctx, official, number, row.receipt, points).winner:
+                return
 
 
 def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = None) -> bool:
@@ -297,7 +330,7 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
         task = progress.add_task("기관·업체·사람 / organisations and people", total=1 + len(AGENCIES) + len(FIRMS))
         demo.setup_organisations(lambda: progress.advance(task))
         approved = firms[:11]
-        steps = progress.add_task("공고·입찰·개찰 / notices, bids, openings", total=12)
+        steps = progress.add_task("공고·입찰·개찰 / notices, bids, openings", total=13)
 
         # 1-2. Awarded long ago (works with A value; services).
         for title, agency, category, base, a_value, offset, group in (
@@ -355,10 +388,34 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
             1_264_000_000,
             [approved[0], approved[5], approved[3], approved[10], approved[8]],
             published,
-            low=0.87,
-            high=0.93,
+            low=0.90,  # well above the floor (88.745 % of the reserve price less A) whatever the draw
+            high=0.95,
         )
         demo.open_and_award(number, "yp21", deadline + timedelta(hours=1), award=False)
+        progress.advance(steps)
+
+        # 3b. 협상에 의한 계약: proposals and sealed prices in, the evaluators' scoring still to do.
+        published = morning(day(-50))
+        deadline = _deadline_on_or_after(cal, day(-5), 10)
+        number = demo.notice(
+            "mois",
+            "차세대 전자민원 시스템 구축 사업 (협상에 의한 계약)",
+            Category.SERVICES,
+            1_650_000_000,
+            published=published,
+            deadline=deadline,
+            opening_delay=timedelta(days=10),
+            region="36",
+            description="제안요청서에 따라 기술 제안서와 가격 입찰서를 제출하십시오. 기술 80 : 가격 20, 차등점수 1점.",
+            award_method=AwardMethod.NEGOTIATED,
+            technical_items=default_items(Decimal(80)),
+            differential_step=Decimal(1),
+        )
+        for i, firm in enumerate([approved[1], approved[4], approved[7]]):
+            demo.at(published + timedelta(days=20 + i))
+            proposal = f"%PDF-1.4\n% {firm.org_name} 기술 제안서 (demo)\n".encode()
+            submit_proposal(demo.ctx, firm, number, f"제안서_{firm.org_name}.pdf", "application/pdf", proposal)
+        demo.bids(number, 1_650_000_000, [approved[1], approved[4], approved[7]], published, low=0.85, high=0.95)
         progress.advance(steps)
 
         # 4. Failed: a single bid (단독응찰), then re-announced and open again.

@@ -7,11 +7,14 @@ from sqlalchemy import MetaData
 import jangter.bidding.orm
 import jangter.evaluation.orm
 import jangter.identity.keys
+import jangter.identity.members
 import jangter.identity.orm
+import jangter.identity.security_log
 import jangter.kernel.audit
 import jangter.kernel.counters
 import jangter.kernel.idempotency
 import jangter.kernel.translog
+import jangter.notifications.outbox
 import jangter.rules.store
 import jangter.tendering.orm  # noqa: F401 - imported for their tables
 from jangter.kernel.db import Base

@@ -12,6 +12,7 @@ import logging
 from jangter.bidding.service import BidEvents
 from jangter.kernel import translog
 from jangter.kernel.context import AppContext
+from jangter.notifications import outbox
 from jangter.rules import store as rules_store
 from jangter.tendering.service import close_due_notices
 
@@ -34,6 +35,7 @@ def run_due_events_once(ctx: AppContext) -> int:
     size = integrate_log(ctx)
     if size:
         log.info("log integrated up to size %d", size)
+    outbox.deliver_due(ctx)
     return closed
 
 

@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from jangter.identity.orm import Organisation
+from jangter.identity.security_log import SecurityEvent
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from tests.e2e.conftest import token
@@ -44,7 +47,7 @@ def world(ctx: AppContext) -> World:
     return make_world(ctx, firms=2)
 
 
-def test_a_wrong_business_registration_number_is_refused(client: TestClient) -> None:
+def test_a_wrong_business_registration_number_is_refused(client: TestClient, ctx: AppContext) -> None:
     body: dict[str, Any] = {
         "name": "새업체",
         "business_number": "124-81-00997",
@@ -65,6 +68,16 @@ def test_a_wrong_business_registration_number_is_refused(client: TestClient) -> 
         json=body | {"business_number": brn("124810099"), "admin": body["admin"] | {"email": "x@firm.kr"}},
     )
     problem(duplicate, 409, "business_number_taken")
+    # issue #6 "bad input": each refusal is in the security log, and nothing was half-registered
+    with ctx.db.reading() as session:
+        logged = session.scalars(select(SecurityEvent).where(SecurityEvent.kind == "registration")).all()
+        firms = session.scalar(select(func.count()).select_from(Organisation).where(Organisation.kind == "supplier"))
+    assert [e.detail["codes"] for e in logged] == [
+        ["business_number_check_digit"],
+        ["business_number_check_digit"],
+        ["business_number_taken"],
+    ]
+    assert firms == 1
 
 
 @pytest.mark.parametrize(
@@ -231,3 +244,22 @@ def test_creating_posts_honour_the_idempotency_key(client: TestClient, world: Wo
     twice = client.post("/api/v1/firms", json=firm, headers={"Idempotency-Key": "reg-1"})
     assert once.status_code == twice.status_code == 201
     assert once.json()["id"] == twice.json()["id"]
+
+
+def test_an_api_token_can_be_limited_to_scopes(client: TestClient, world: World) -> None:
+    """Issue #6 point 2: machine clients get tokens with scopes; a call outside them is refused with 403."""
+    number = world.publish()
+    form = {"username": "bid0@firm.kr", "password": PASSWORD}
+    unknown = client.post("/api/v1/auth/token", data=form | {"scope": "read everything"})
+    problem(unknown, 400, "invalid_scope")
+    issued = client.post("/api/v1/auth/token", data=form | {"scope": "read"}).json()
+    assert issued["scope"] == "read"
+    reader = {"Authorization": f"Bearer {issued['access_token']}"}
+    assert client.get("/api/v1/me/bids", headers=reader).status_code == 200
+    envelope = world.seal(number, 0, 90_000_000, (1, 2))
+    problem(client.post(f"/api/v1/notices/{number}/bids", json=envelope, headers=reader), 403, "insufficient_scope")
+    bidding = client.post("/api/v1/auth/token", data=form | {"scope": "bid read"}).json()
+    bidder = {"Authorization": f"Bearer {bidding['access_token']}"}
+    assert client.post(f"/api/v1/notices/{number}/bids", json=envelope, headers=bidder).status_code == 201
+    full = client.post("/api/v1/auth/token", data=form).json()
+    assert full["scope"] == "account bid manage read"

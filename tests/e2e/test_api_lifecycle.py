@@ -4,6 +4,7 @@ sealed bids from 3 firms (both suites) → the committee opens → award → eve
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from fastapi.testclient import TestClient
 
@@ -169,8 +170,26 @@ def test_a_notice_goes_from_draft_to_award_through_the_api(
     assert {b["amount"] for b in result["bids"]} == set(amounts)
     assert result["reserve_price"] > 0 and result["floor_price"] < result["reserve_price"]
 
+    # 적격심사 (koneps-rules §3.3): no award before a bid passes; the agency enters non-price points in order.
+    early = client.post(f"/api/v1/notices/{number}/award", headers=official)
+    assert early.status_code == 409 and early.json()["code"] == "review_not_passed"
+    assert client.get(f"/api/v1/notices/{number}/review").status_code == 404  # not public before the award
+    review = client.get(f"/api/v1/notices/{number}/review", headers=official).json()
+    first = review["rows"][0]
+    assert first["state"] == "next" and Decimal(first["price_score"]) > 0
+    too_many = {item["key"]: str(Decimal(item["maximum"]) + 1) for item in review["items"]}
+    bad = client.put(f"/api/v1/notices/{number}/review/{first['receipt']}", json={"items": too_many}, headers=official)
+    assert bad.status_code == 422 and {p["field"] for p in bad.json()["errors"]} == {
+        f"item_{item['key']}" for item in review["items"]
+    }
+    full = {item["key"]: item["maximum"] for item in review["items"]}
+    scored = client.put(f"/api/v1/notices/{number}/review/{first['receipt']}", json={"items": full}, headers=official)
+    assert scored.status_code == 200, scored.text
+    assert scored.json()["winner"] == first["receipt"] and scored.json()["rows"][0]["state"] == "winner"
+
     awarded = client.post(f"/api/v1/notices/{number}/award", headers=official)
     assert awarded.status_code == 200, awarded.text
+    assert client.get(f"/api/v1/notices/{number}/review").json()["winner"] == first["receipt"]  # public now
     winners = [b for b in awarded.json()["bids"] if b["winner"]]
     assert len(winners) == 1 and winners[0]["rank"] == 1
     assert client.get(f"/api/v1/notices/{number}").json()["status"] == "awarded"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import CDPSession, Page, expect, sync_playwright
 
 from jangter.app import create_app
 from jangter.config import Environment, Settings
@@ -95,8 +95,22 @@ def sign_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/login")
     page.get_by_label("이메일").fill(email)
     page.get_by_label("비밀번호").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="로그인").click()
+    page.get_by_role("button", name="로그인", exact=True).click()
     expect(page.get_by_role("button", name="로그아웃")).to_be_visible()
+
+
+def virtual_authenticator(page: Page) -> tuple[CDPSession, str]:
+    """Chromium's DevTools virtual authenticator: a platform passkey whose user is verified (until told otherwise)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    options = {
+        "protocol": "ctap2",
+        "transport": "internal",
+        "hasResidentKey": True,
+        "hasUserVerification": True,
+        "isUserVerified": True,
+    }
+    return cdp, str(cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})["authenticatorId"])
 
 
 def sign_out(page: Page) -> None:
@@ -187,6 +201,14 @@ def test_publish_bid_open_and_award_by_hand(live_server: tuple[str, OffsetClock,
         page.locator(f"#m{i}-passphrase").fill(DEMO_PASSPHRASE)
     page.get_by_role("button", name="개찰").click()
     expect(page.get_by_role("status")).to_contain_text("개찰했습니다")
+    # 적격심사: full non-price marks for the first bid in review order (goods: 30 points, half each).
+    first = page.locator("table.review tbody tr").first
+    expect(first).to_contain_text("심사 차례")
+    first.locator("input[name=item_track_record]").fill("15")
+    first.locator("input[name=item_management]").fill("15")
+    first.get_by_role("button", name="점수 저장").click()
+    expect(page.get_by_role("status")).to_contain_text("적격심사 점수를 저장했습니다")
+    expect(page.locator("table.review tbody tr").first).to_contain_text("통과 · 낙찰 예정")
     page.get_by_role("button", name="낙찰자 결정").click()
     expect(page.get_by_role("status")).to_contain_text("낙찰자를 결정했습니다")
     sign_out(page)
@@ -195,3 +217,180 @@ def test_publish_bid_open_and_award_by_hand(live_server: tuple[str, OffsetClock,
     winner = page.locator("table.results tr.winner")
     expect(winner).to_have_count(1)
     expect(winner).to_contain_text("103,980,000원")
+
+
+SHEETS = (  # one row per proposal in the order the sheet lists them; the third firm stays below 85 %
+    ("18", "27", "18", "9"),
+    ("17", "27", "17", "9"),
+    ("15", "22", "15", "8"),
+)
+
+
+def test_a_negotiated_contract_is_scored_evaluated_opened_and_negotiated_by_hand(
+    live_server: tuple[str, OffsetClock, Path], page: Page
+) -> None:
+    """koneps-rules §4: evaluators score the demo's negotiated notice on their sheets, the officer closes the
+    technical evaluation, the prices are opened, and the officer negotiates in order until one agrees."""
+    base, _, _ = live_server
+    for i in range(1, 4):
+        sign_in(page, base, f"evaluator{i}@mois.go.kr")
+        page.get_by_role("link", name="제안서 평가").click()
+        page.get_by_role("link", name="차세대 전자민원 시스템 구축 사업 (협상에 의한 계약)").click()
+        expect(page.get_by_role("heading", name="평가표")).to_be_visible()
+        cells = page.locator("table.sheet tbody tr")
+        expect(cells).to_have_count(3)
+        if i == 1:  # a wrong entry is refused next to its field, in Korean, and nothing is kept
+            cells.first.locator("input").first.fill("25")
+            page.get_by_role("button", name="평가표 제출").click()
+            first_input = cells.first.locator("input").first
+            expect(first_input).to_have_attribute("aria-invalid", "true")
+            error = page.locator(f"#{first_input.get_attribute('id')}-error")
+            expect(error).to_contain_text("0점 이상 20점 이하")
+            expect(page.locator(".form-errors")).to_contain_text("점수를 입력하십시오")
+        for row, points in enumerate(SHEETS):
+            for column, value in enumerate(points):
+                cells.nth(row).locator("input").nth(column).fill(value)
+        page.get_by_role("button", name="임시 저장").click()
+        expect(page.get_by_role("status")).to_contain_text("임시 저장했습니다")
+        expect(cells.first.locator("input").first).to_have_value("18")
+        page.get_by_role("button", name="평가표 제출").click()
+        expect(page.get_by_role("status")).to_contain_text("평가표를 제출했습니다")
+        expect(cells.first.locator("input").first).to_have_attribute("readonly", "")
+        expect(page.get_by_role("button", name="평가표 제출")).to_have_count(0)
+        sign_out(page)
+
+    sign_in(page, base, "officer@mois.go.kr")
+    page.goto(f"{base}/agency/notices")
+    page.get_by_role("link", name="차세대 전자민원 시스템 구축 사업 (협상에 의한 계약)").click()
+    page.get_by_role("button", name="기술평가 마감").click()
+    expect(page.get_by_role("status")).to_contain_text("기술평가를 마감했습니다")
+    table = page.locator("table.negotiation tbody tr")
+    expect(table).to_have_count(3)
+    expect(table.nth(2)).to_contain_text("기준 미달")
+    expect(table.first).to_contain_text("80")  # rank 1 of the differential points gets the maximum
+    number = page.url.rsplit("/", 1)[-1]
+    opening = page.locator("dt:has-text('개찰 일시') + dd time").first.get_attribute("datetime")
+    sign_out(page)
+
+    assert opening
+    page.goto(f"{base}/notices")
+    page.get_by_label("한국 시간 (KST)").fill(
+        datetime.fromisoformat(opening).astimezone(SEOUL).strftime("%Y-%m-%dT%H:%M")
+    )
+    page.get_by_role("button", name="이동").click()
+    sign_in(page, base, "official@mois.go.kr")
+    page.goto(f"{base}/agency/notices/{number}")
+    for i in range(1, 4):
+        page.locator(f"#m{i}-email").fill(f"committee{i}@mois.go.kr")
+        page.locator(f"#m{i}-password").fill(DEMO_PASSWORD)
+        page.locator(f"#m{i}-passphrase").fill(DEMO_PASSPHRASE)
+    page.get_by_role("button", name="개찰").click()
+    expect(page.get_by_role("status")).to_contain_text("개찰했습니다")
+    first = page.locator("table.negotiation tbody tr").first
+    expect(first).to_contain_text("협상 차례")
+    first.get_by_label("협상 결렬").check()
+    first.get_by_role("button", name="협상 결과 기록").click()  # broken off without a reason: refused
+    expect(page.locator("#note-error")).to_contain_text("결렬 사유")
+    first = page.locator("table.negotiation tbody tr").first
+    first.get_by_label("협상 결렬").check()
+    first.get_by_label("내용 (결렬 시 사유 필수)").fill("투입 인력 조건 불합의")
+    first.get_by_role("button", name="협상 결과 기록").click()
+    expect(page.get_by_role("status")).to_contain_text("협상 결과를 기록했습니다")
+    second = page.locator("table.negotiation tbody tr").nth(1)
+    second.get_by_label("협상 성립").check()
+    second.get_by_role("button", name="협상 결과 기록").click()
+    expect(page.get_by_role("status")).to_contain_text("협상 결과를 기록했습니다")
+    page.get_by_role("button", name="낙찰자 결정").click()
+    expect(page.get_by_role("status")).to_contain_text("낙찰자를 결정했습니다")
+    sign_out(page)
+
+    page.goto(f"{base}/notices/{number}")
+    rows = page.locator("table.negotiation tbody tr")
+    expect(rows.first).to_contain_text("투입 인력 조건 불합의")
+    expect(page.locator("table.negotiation tr.winner")).to_contain_text("협상 성립")
+    expect(page.get_by_role("columnheader", name="기술점수 (원점수)")).to_be_visible()
+    expect(page.get_by_role("columnheader", name="기술점수 (차등 적용)")).to_be_visible()
+    expect(page.locator("table.results tr.winner")).to_have_count(1)
+
+
+def test_passkeys_register_sign_in_and_removal_with_a_virtual_authenticator(
+    live_server: tuple[str, OffsetClock, Path], page: Page
+) -> None:
+    """Issue #6: a real WebAuthn ceremony in Chromium with the DevTools virtual authenticator (user verification
+    on). Passkeys need a domain name, so the browser uses ``localhost`` rather than the IP address."""
+    base = live_server[0].replace("127.0.0.1", "localhost")
+    cdp, authenticator = virtual_authenticator(page)
+    sign_in(page, base, "bid@hanbit.example")
+    page.get_by_role("link", name="로그인 보안").click()
+    expect(page.get_by_text("등록한 패스키가 없습니다")).to_be_visible()
+    page.get_by_label("새 패스키 이름").fill("사무실 노트북")
+    page.get_by_role("button", name="패스키 등록").click()
+    expect(page.locator("p.notice-ok")).to_contain_text("패스키를 등록했습니다")
+    expect(page.locator("table.passkeys")).to_contain_text("사무실 노트북")
+    sessions = page.locator("table.sessions tbody tr")
+    expect(sessions.first).to_contain_text("지금 이 브라우저")
+    sign_out(page)
+
+    page.goto(f"{base}/login")
+    page.get_by_role("button", name="패스키로 로그인").click()
+    expect(page.get_by_role("button", name="로그아웃")).to_be_visible()
+    page.goto(f"{base}/account/security")
+    expect(page.locator("table.passkeys")).not_to_contain_text("—")  # last used is now set
+    expect(page.locator("table.sessions")).to_contain_text("패스키")
+
+    # A device whose user is not verified (no fingerprint, no PIN) does not sign anyone in.
+    sign_out(page)
+    cdp.send("WebAuthn.setUserVerified", {"authenticatorId": authenticator, "isUserVerified": False})
+    page.goto(f"{base}/login")
+    page.get_by_role("button", name="패스키로 로그인").click()
+    expect(page.locator("#passkey-status")).to_contain_text("패스키 처리에 실패했습니다")
+    expect(page.get_by_role("link", name="로그인")).to_be_visible()
+
+    # Removed: the passkey no longer signs in.
+    cdp.send("WebAuthn.setUserVerified", {"authenticatorId": authenticator, "isUserVerified": True})
+    sign_in(page, base, "bid@hanbit.example")
+    page.goto(f"{base}/account/security")
+    page.get_by_role("button", name="지우기 사무실 노트북").click()
+    expect(page.locator("p.notice-ok")).to_contain_text("패스키를 지웠습니다")
+    sign_out(page)
+    page.goto(f"{base}/login")
+    page.get_by_role("button", name="패스키로 로그인").click()
+    expect(page.locator("#passkey-status")).to_contain_text("등록한 패스키인지 확인")
+
+
+def test_a_bidder_with_a_passkey_signs_the_bid_itself_with_it(
+    live_server: tuple[str, OffsetClock, Path], page: Page
+) -> None:
+    """Issue #6 point 3 and AT-15: a password session is not enough; the passkey check, with the sealed bid's hash
+    as its challenge, is both the step-up and the bidder's own signature on that bid."""
+    base = live_server[0].replace("127.0.0.1", "localhost")
+    key_dir = live_server[2]
+    cdp, authenticator = virtual_authenticator(page)
+    sign_in(page, base, "bid@hanbit.example")
+    page.goto(f"{base}/account/security")
+    page.get_by_label("새 패스키 이름").fill("사무실 PC")
+    page.get_by_role("button", name="패스키 등록").click()
+    expect(page.locator("p.notice-ok")).to_contain_text("패스키를 등록했습니다")
+    sign_out(page)
+    sign_in(page, base, "bid@hanbit.example")  # with the password: not a verification
+
+    page.goto(f"{base}/notices?status=published")
+    page.locator("table.notices tbody tr").first.get_by_role("link").click()
+    page.get_by_role("link", name="입찰하기").click()
+    expect(page.get_by_text("패스키(지문·얼굴·PIN)로 이 입찰서에 본인 서명")).to_be_visible()
+
+    def fill() -> None:
+        page.get_by_label("입찰금액 (원)").fill("104,350,000")
+        for pick in ("3", "9"):
+            page.get_by_label(pick, exact=True).check()
+        page.get_by_label("업체 서명키 파일 (.pem)").set_input_files(str(key_dir / "hanbit.pem"))
+        page.get_by_role("button", name="입찰서 제출").click()
+
+    cdp.send("WebAuthn.setUserVerified", {"authenticatorId": authenticator, "isUserVerified": False})
+    fill()  # the device cannot verify the person: nothing is sent
+    expect(page.locator("#keyfile-error")).to_contain_text("패스키 서명이 취소되었거나 실패했습니다")
+    cdp.send("WebAuthn.setUserVerified", {"authenticatorId": authenticator, "isUserVerified": True})
+    page.reload()
+    fill()
+    expect(page.get_by_role("heading", name="입찰서 접수증")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("패스키로 본인 서명")

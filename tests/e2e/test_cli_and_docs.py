@@ -98,3 +98,6 @@ def test_the_rules_page_shows_the_rules_in_force_and_the_temporary_measures(clie
     assert "measure-local-2024.07.01" in page.text and "지방계약 한시적 특례" in page.text
     assert "계약보증금" in page.text and "하자보수보증금" in page.text and "협상계약 기술 : 가격" in page.text
     assert "national-2026.01.30" in page.text.split("오늘 시행 중")[1][:400]
+    # koneps-rules §1.4: one firm per PC and per IP address in a tender, the 30-minute check, 예외적용 2 × 48 hours
+    assert "같은 IP: refuse · 같은 PC: refuse · 본인 확인 30분 · 예외적용 2 × 48h" in page.text
+    assert "평가위원 ≥ 3 · 제안서 공고 40일" in page.text

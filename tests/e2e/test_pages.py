@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from jangter.cli import app
+from jangter.config import Settings
 from jangter.identity.domain.roles import Actor
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from jangter.tendering import queries
 from jangter.tendering.domain.notice import NoticeStatus
 from jangter.worker import integrate_log
-from tests.support import DEADLINE, OPENING, PASSWORD, make_world
+from tests.support import DEADLINE, OPENING, PASSWORD, all_routes, make_world
 
 
 def csrf_of(html: str) -> str:
@@ -227,7 +230,22 @@ def test_an_officer_publishes_and_a_bid_official_opens_through_the_pages(
     assert short.status_code == 409 and "3명의 분할키" in short.text
     opened = client.post(f"/agency/notices/{notice.number}/open", data={"csrf": csrf_of(page.text)} | committee)
     assert opened.status_code == 200 and "개찰했습니다" in opened.text and "90,000,000원" in opened.text
-    awarded = client.post(f"/agency/notices/{notice.number}/award", data={"csrf": csrf_of(opened.text)})
+    # 적격심사: the award waits for a bid that passes; the review table asks for the first bid's points.
+    early = client.post(f"/agency/notices/{notice.number}/award", data={"csrf": csrf_of(opened.text)})
+    assert early.status_code == 409 and "적격심사를 통과한 입찰이 아직 없습니다" in early.text
+    assert "심사 차례" in opened.text
+    receipt = re.search(r'action="/agency/notices/[^/]+/review/([0-9a-f]+)"', opened.text)
+    assert receipt is not None
+    review_url = f"/agency/notices/{notice.number}/review/{receipt.group(1)}"
+    wrong = client.post(
+        review_url, data={"csrf": csrf_of(opened.text), "item_track_record": "99", "item_management": ""}
+    )
+    assert wrong.status_code == 422 and "이행실적: 0점 이상 15점 이하로 입력하십시오" in wrong.text
+    scored = client.post(
+        review_url, data={"csrf": csrf_of(opened.text), "item_track_record": "15", "item_management": "15"}
+    )
+    assert scored.status_code == 200 and "통과 · 낙찰 예정" in scored.text
+    awarded = client.post(f"/agency/notices/{notice.number}/award", data={"csrf": csrf_of(scored.text)})
     assert "낙찰자를 결정했습니다" in awarded.text
     assert queries.get_notice(ctx, notice.number, None).status is NoticeStatus.AWARDED
 
@@ -383,3 +401,138 @@ def test_after_a_failed_tender_the_officer_sees_each_option_with_its_reason_and_
     )
     assert done.status_code == 200 and "재입찰을 게시했습니다" in done.text
     assert queries.get_notice(ctx, number, None).round == 2
+
+
+def test_a_firm_uploads_its_proposal_on_the_bid_page_and_only_it_can_read_it_before_the_deadline(
+    client: TestClient, ctx: AppContext
+) -> None:
+    from tests.integration.test_negotiated_contract import publish as publish_negotiated
+
+    world = make_world(ctx, firms=2)
+    number = publish_negotiated(world)
+    sign_in(client, "bid0@firm.kr")
+    form = client.get(f"/notices/{number}/bid")
+    assert 'enctype="multipart/form-data"' in form.text and 'id="proposal-h"' in form.text
+    empty = client.post(f"/notices/{number}/proposal", data={"csrf": csrf_of(form.text)})
+    assert empty.status_code == 422 and "첨부" in error_next_to(empty.text, "proposal")
+    uploaded = client.post(
+        f"/notices/{number}/proposal",
+        data={"csrf": csrf_of(form.text)},
+        files={"proposal": ("제안서.pdf", b"%PDF-1.4 proposal", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert uploaded.status_code == 303
+    page = client.get(uploaded.headers["location"])
+    assert "제안서.pdf" in page.text and "제안서를 제출했습니다" in page.text
+    own = client.get(f"/notices/{number}/proposals/{world.firms[0].org_id}")
+    assert own.status_code == 200 and own.content == b"%PDF-1.4 proposal"
+    assert own.headers["content-disposition"].startswith("attachment")
+    client.post("/logout", data={"csrf": csrf_of(page.text)})
+    sign_in(client, "bid1@firm.kr")
+    other = client.get(f"/notices/{number}/proposals/{world.firms[0].org_id}")
+    assert other.status_code == 403
+    sign_in(client, "evaluator0@gov.kr")  # the agency, before the deadline: not yet
+    assert client.get(f"/notices/{number}/proposals/{world.firms[0].org_id}").status_code == 403
+    assert client.get("/evaluator").status_code == 200
+
+
+def test_every_page_and_api_answer_carries_the_security_headers(client: TestClient, ctx: AppContext) -> None:
+    """Issue #6: CSP with frame-ancestors, nosniff, no framing, on every GET route (pages, API, errors)."""
+    world = make_world(ctx, firms=1)
+    number = world.publish()
+    sign_in(client, "officer@gov.kr")
+    paths = {"/notices/does-not-exist", f"/notices/{number}", f"/agency/notices/{number}", "/static/jangter.css"}
+    paths |= {path for path, methods in all_routes(client.app) if "GET" in methods and "{" not in path}
+    assert len(paths) > 20
+    for path in sorted(paths):
+        response = client.get(path, follow_redirects=False)
+        headers = response.headers
+        csp = headers.get("content-security-policy", "")
+        assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp, path
+        assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY", path
+        assert "strict-transport-security" not in headers, path  # plain HTTP here: no HSTS
+        if path != "/api/docs":
+            assert "'unsafe-inline'" not in csp, path
+
+
+def test_a_browser_gets_a_device_id_on_its_first_page_and_keeps_it(client: TestClient) -> None:
+    # koneps-rules §1.4: the device a bid comes from; a random id, HttpOnly, never set on API answers
+    first = client.get("/notices")
+    cookie = first.headers["set-cookie"]
+    assert "jangter_device=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "jangter_device=" not in client.get("/notices").headers.get("set-cookie", "")
+    assert "jangter_device=" not in client.get("/api/v1/notices").headers.get("set-cookie", "")
+
+
+def test_the_fallback_works_without_javascript_enrol_then_use_a_code_on_the_bid_form(
+    ctx: AppContext, settings: Settings, clock: OffsetClock
+) -> None:
+    """Issue #6 point 2 (TOTP with recovery codes) and point 3 (step-up), as plain forms."""
+    import pyotp
+
+    from jangter.app import create_app
+    from jangter.kernel.context import StepUpPolicy
+
+    world = make_world(ctx, firms=1)
+    number = world.publish()
+    strict = replace(ctx, step_up=StepUpPolicy.REQUIRED)
+    with TestClient(create_app(settings, strict, run_worker=False), base_url="http://testserver") as client:
+        sign_in(client, "bid0@firm.kr")
+        page = client.get("/account/security")
+        started = client.post("/account/otp", data={"csrf": csrf_of(page.text)})
+        secret = re.search(r'name="secret" value="([A-Z2-7]+)"', started.text)
+        assert secret and "otpauth://totp/" in started.text
+        totp = pyotp.TOTP(secret.group(1))
+        form = {"csrf": csrf_of(started.text), "secret": secret.group(1), "uri": "u"}
+        wrong = client.post("/account/otp/confirm", data=form | {"code": "000000"})
+        assert wrong.status_code == 422 and "만료" in error_next_to(wrong.text, "code")
+        done = client.post("/account/otp/confirm", data=form | {"code": totp.at(clock.now())})
+        codes = re.findall(r"<li>([0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})</li>", done.text)
+        assert len(codes) == 10 and "다시 보여 주지 않습니다" in done.text
+
+        bid_form = client.get(f"/notices/{number}/bid")
+        assert 'id="step-up-h"' in bid_form.text and 'action="/account/step-up/otp"' in bid_form.text
+        back = f"/notices/{number}/bid"
+        refused = client.post(
+            "/account/step-up/otp", data={"csrf": csrf_of(bid_form.text), "code": "999999", "next": back}
+        )
+        assert "맞지 않거나 만료" in error_next_to(refused.text, "fallback-code")
+        used = client.post(
+            "/account/step-up/otp", data={"csrf": csrf_of(bid_form.text), "code": codes[0], "next": back}
+        )
+        assert used.status_code == 200 and 'id="step-up-h"' not in used.text and 'id="bid-form"' in used.text
+
+
+def test_the_administrator_invites_a_colleague_who_joins_through_the_page(client: TestClient, ctx: AppContext) -> None:
+    from jangter.notifications.outbox import OutboxMail
+
+    make_world(ctx, firms=1)
+    sign_in(client, "bid0@firm.kr")
+    page = client.get("/firm/members")
+    assert page.status_code == 200 and "bid0@firm.kr" in page.text
+    bad = client.post("/firm/members/invite", data={"csrf": csrf_of(page.text), "email": "nobody", "roles": "bidder"})
+    assert bad.status_code == 422 and "이메일" in error_next_to(bad.text, "email")
+    sent = client.post(
+        "/firm/members/invite", data={"csrf": csrf_of(page.text), "email": "new@firm.kr", "roles": "bidder"}
+    )
+    assert "new@firm.kr 에게 초대 메일을 보냈습니다" in sent.text
+    with ctx.db.reading() as session:
+        body = session.scalars(select(OutboxMail.body).where(OutboxMail.to_addr == "new@firm.kr")).one()
+    link = re.search(r"http://\S+/invitations/(\S+)", body)
+    assert link
+    client.post("/logout", data={"csrf": csrf_of(sent.text)})
+    form = client.get(f"/invitations/{link.group(1)}")
+    assert "new@firm.kr" in form.text
+    mismatch = client.post(
+        f"/invitations/{link.group(1)}",
+        data={"csrf": csrf_of(form.text), "name": "새 동료", "password": PASSWORD, "password_again": "x"},
+    )
+    assert mismatch.status_code == 422 and error_next_to(mismatch.text, "password_again")
+    joined = client.post(
+        f"/invitations/{link.group(1)}",
+        data={"csrf": csrf_of(form.text), "name": "새 동료", "password": PASSWORD, "password_again": PASSWORD},
+        follow_redirects=False,
+    )
+    assert joined.status_code == 303
+    sign_in(client, "new@firm.kr")
+    assert client.get("/my/bids").status_code == 200

@@ -13,6 +13,7 @@ from jangter.bidding.orm import Bid
 from jangter.bidding.queries import my_bids
 from jangter.bidding.service import get_receipt, submit_bid
 from jangter.client import sealing
+from jangter.identity import security_log
 from jangter.kernel.audit import AuditRecord
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
@@ -221,6 +222,10 @@ def test_a_revoked_signing_key_no_longer_signs_bids(ctx: AppContext) -> None:
     with pytest.raises(DomainError) as refused:
         submit_bid(ctx, world.firms[0], number, document)
     assert refused.value.code == "signing_key_unknown"
+    # issue #6 "bad input": a revoked key gets a clear message and a security-log entry
+    [event] = security_log.recent(ctx, world.operator, kind="bid.signature")
+    assert (event.outcome, event.subject, event.detail["code"]) == ("refused", number, "signing_key_unknown")
+    assert event.org == world.firms[0].org_name
 
 
 def test_the_client_refuses_to_seal_what_the_opening_would_reject(ctx: AppContext) -> None:

@@ -8,14 +8,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jangter.evaluation.domain.negotiated import (
+    PricedBid,
     Proposal,
+    TechnicalResult,
     differential_scores,
     eligible,
+    evaluate_technical,
     item_average,
     negotiation_order,
+    price_maximum,
     price_score,
+    rank_negotiated,
+    technical_maximum,
+    technical_results,
     technical_score,
 )
+from jangter.evaluation.domain.ranking import Standing
 from jangter.rules.domain import RuleSet, TieRanking
 from jangter.rules.loader import load_rule_book
 
@@ -115,3 +123,99 @@ def test_negotiation_order_by_total_then_technical_score() -> None:
         Proposal("r", D(75), D(75), D(14)),  # 89
     ]
     assert [p.key for p in negotiation_order(proposals, b"seed")] == ["r", "q", "p"]
+
+
+def test_the_technical_maximum_is_80_or_90_for_software() -> None:
+    # §4: 기술 80 : 가격 20 by default; public software projects 90 : 10
+    assert technical_maximum(NATIONAL, software_project=False) == D(80)
+    assert technical_maximum(NATIONAL, software_project=True) == D(90)
+    assert price_maximum(NATIONAL, software_project=True) == D(10)
+
+
+def _sheet(*points: str) -> dict[str, Decimal]:
+    return dict(zip(("이해도", "계획", "역량", "관리"), (D(p) for p in points), strict=True))
+
+
+ITEMS = ("이해도", "계획", "역량", "관리")
+
+
+def test_evaluate_technical_judges_eligibility_on_raw_scores_and_ranks_only_the_eligible() -> None:
+    # §4 and addendum Q5, worked by hand: firm a averages 18 + 27 + 17.6667 + 9 = 71.6667, firm b 70, firm c 60;
+    # 85 % of 80 is 68, so c is out; with step 1 the eligible get 80 and 79, and c keeps its raw 60.
+    sheets = {
+        "a": [_sheet("18", "27", "18", "9"), _sheet("18", "27", "18", "9"), _sheet("18", "27", "17", "9")],
+        "b": [_sheet("17", "27", "17", "9"), _sheet("18", "26", "17", "9"), _sheet("16", "28", "17", "9")],
+        "c": [_sheet("15", "22", "15", "8")] * 3,
+    }
+    results = evaluate_technical(sheets, ITEMS, D(80), D(1), NATIONAL)
+    assert results == {
+        "a": TechnicalResult(D("71.6667"), D(80), True),
+        "b": TechnicalResult(D(70), D(79), True),
+        "c": TechnicalResult(D(60), D(60), False),
+    }
+    raw_only = evaluate_technical(sheets, ITEMS, D(80), None, NATIONAL)  # no 차등점수제: the raw scores stand
+    assert raw_only["a"] == TechnicalResult(D("71.6667"), D("71.6667"), True)
+
+
+def test_rank_negotiated_prices_only_eligible_bids_at_or_below_the_reserve_price() -> None:
+    # §4: the reserve price is the reference; "lowest" is the lowest priced (eligible) bid: 450,000,000.
+    # a: 80 + 20 × 450/480 = 98.75; b: 79 + 20 = 99 → b first. c is below the technical threshold, d above the
+    # reserve price, e submitted no proposal.
+    technical = {
+        "A": TechnicalResult(D("71.6667"), D(80), True),
+        "B": TechnicalResult(D(70), D(79), True),
+        "C": TechnicalResult(D(60), D(60), False),
+        "D": TechnicalResult(D(75), D(80), True),
+    }
+    bids = [
+        PricedBid("a", "A", 480_000_000),
+        PricedBid("b", "B", 450_000_000),
+        PricedBid("c", "C", 400_000_000),
+        PricedBid("d", "D", 560_000_001),
+        PricedBid("e", "E", 430_000_000),
+    ]
+    ranking = rank_negotiated(
+        bids, technical, reserve_price=560_000_000, price_max=D(20), rules=NATIONAL, lottery_seed=b"s"
+    )
+    assert [(p.key, p.price, p.total) for p in ranking.order] == [
+        ("b", D(20), D(99)),
+        ("a", D("18.7500"), D("98.7500")),
+    ]
+    assert ranking.standing == {
+        "a": Standing.ELIGIBLE,
+        "b": Standing.ELIGIBLE,
+        "c": Standing.BELOW_TECHNICAL,
+        "d": Standing.ABOVE_RESERVE,
+        "e": Standing.NO_PROPOSAL,
+    }
+    assert ranking.rate["a"] == D("85.714")  # 480 ÷ 560 × 100
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=1, max_value=10**9), st.decimals(min_value=68, max_value=80, places=2)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_every_priced_bid_is_ranked_once_with_scores_in_their_bounds(rows: list[tuple[int, Decimal]]) -> None:
+    technical = {str(i): TechnicalResult(t, t, True) for i, (_, t) in enumerate(rows)}
+    bids = [PricedBid(f"bid{i}", str(i), amount) for i, (amount, _) in enumerate(rows)]
+    ranking = rank_negotiated(bids, technical, reserve_price=10**9, price_max=D(20), rules=NATIONAL, lottery_seed=b"s")
+    assert sorted(p.key for p in ranking.order) == sorted(b.key for b in bids)
+    totals = [p.total for p in ranking.order]
+    assert totals == sorted(totals, reverse=True)
+    for p in ranking.order:
+        assert D(0) <= p.price <= D(20) + NATIONAL.low_price_bonus
+
+
+def test_only_eligible_competitors_take_a_differential_rank() -> None:
+    # Q5 [U] (docs/rules.md): a firm that proposed without sealing a price takes no rank and keeps its raw score
+    raw = {"a": D(79), "b": D(72), "c": D(70), "d": D(60)}
+    results = technical_results(raw, D(80), D(2), NATIONAL, competing={"b", "c", "d"})
+    assert {f: (r.technical, r.eligible) for f, r in results.items()} == {
+        "a": (D(79), True),  # did not bid: no rank
+        "b": (D(80), True),
+        "c": (D(78), True),
+        "d": (D(60), False),  # 60 < 68: out
+    }

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from jangter.kernel.errors import DomainError
 from jangter.kernel.procurement import Jurisdiction
-from jangter.rules.domain import RuleBook
+from jangter.rules.domain import RuleBook, RuleSet, SameOrigin
 from jangter.rules.loader import RuleSetError, builtin_documents, parse_rule_sets
 
 NEXT_YEAR = """
@@ -84,3 +84,12 @@ def test_any_day_has_exactly_one_rule_set_in_force(book: RuleBook, day: date, tr
     later = [r for r in book.all() if r.track is track and in_force.effective_from < r.effective_from <= day]
     assert later == []
     assert book.in_force(track, day + timedelta(days=0)) is in_force
+
+
+def test_identity_rules_refuse_a_second_firm_from_one_device_or_address(national: RuleSet, local: RuleSet) -> None:
+    # koneps-rules §1.4: "same PC and same IP → only one bid" (2014-01-01); a fingerprint login valid 30 minutes
+    # (2010-08-05); the 예외적용 fallback at most twice, 48 hours each
+    for rules in (national, local):
+        identity = rules.identity
+        assert (identity.same_ip, identity.same_device) == (SameOrigin.REFUSE, SameOrigin.REFUSE)
+        assert (identity.step_up_minutes, identity.fallback_max, identity.fallback_hours) == (30, 2, 48)

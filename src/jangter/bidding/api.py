@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from jangter.bidding import queries, service
 from jangter.bidding.schemas import EnvelopeIn, MyBidOut, ReceiptOut
 from jangter.kernel.ids import parse_notice_reference
-from jangter.web.http import ApiActor, Ctx, api_actor, get_ctx, idempotency_claim
+from jangter.web.http import ApiActor, Ctx, api_actor, client_where, get_ctx, idempotency_claim
 
 router = APIRouter(prefix="/api/v1", tags=["bids"])
 
@@ -28,7 +28,7 @@ async def submit_bid(reference: str, body: EnvelopeIn, request: Request, respons
         number = parse_notice_reference(reference)[0]
         document = body.model_dump()
         claim = idempotency_claim(request, actor, f"POST /notices/{number}/bids", document)
-        receipt = service.submit_bid(ctx, actor, number, document, claim)
+        receipt = service.submit_bid(ctx, actor, number, document, claim, client_where(request))
         response.headers["Location"] = f"/api/v1/receipts/{receipt.receipt_id}"
         return ReceiptOut.of(receipt)
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jangter.kernel.db import Base, BigIntPK, UTCDateTime
+from jangter.kernel.db import Base, BigIntPK, JSONType, UTCDateTime
 
 
 class Bid(Base):
@@ -51,10 +51,17 @@ class Bid(Base):
     invalid_reason: Mapped[str | None] = mapped_column(Text)
     #: Where the bid.received event sits in the public log (set by the integrator; None until then).
     log_index: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    #: Where the bid came from (koneps-rules §1.4: one bid per device and per IP address in a tender).
+    client_ip: Mapped[str | None] = mapped_column(String(45))
+    device_id: Mapped[str | None] = mapped_column(String(64))
+    #: The bidder's own passkey signature over this sealed bid (challenge = its SHA-256), when made in a browser.
+    person_signature: Mapped[dict[str, str] | None] = mapped_column(JSONType)
 
     __table_args__ = (
         UniqueConstraint("notice_id", "round", "firm_id"),
         Index("ix_bid_notice_round", "notice_id", "round"),
+        Index("ix_bid_origin_ip", "notice_id", "round", "client_ip"),
+        Index("ix_bid_origin_device", "notice_id", "round", "device_id"),
         # A bid is written once and updated once at its opening: half-empty pages let PostgreSQL update every
         # bid of the round in place (HOT), without touching the six indexes (migration 0003).
         {"postgresql_with": {"fillfactor": 50}},

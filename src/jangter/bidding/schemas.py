@@ -56,6 +56,7 @@ class ReceiptOut(BaseModel):
     leaf_hash: str = Field(description="RFC 6962 leaf hash of `leaf`")
     signature: str = Field(description="The platform's Ed25519 signature over `leaf` (hex)")
     platform_key_id: str
+    person_signed: bool = Field(default=False, description="The bidder signed this bid with their own passkey")
     log_proof: LogProofOut | None = Field(
         default=None, description="Index, inclusion proof and signed tree head, once the log has integrated the event"
     )
@@ -78,6 +79,7 @@ class ReceiptOut(BaseModel):
             leaf_hash=r.leaf_hash,
             signature=r.signature,
             platform_key_id=r.platform_key_id,
+            person_signed=r.person_signed,
             log_proof=None
             if proof is None
             else LogProofOut(

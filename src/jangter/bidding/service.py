@@ -19,16 +19,18 @@ from datetime import datetime
 from functools import partial
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, type_coerce, update
+from sqlalchemy import Table, bindparam, insert, select, text, type_coerce, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from jangter.bidding.domain import envelope as env
 from jangter.bidding.domain.bid import BidStatus
 from jangter.bidding.orm import Bid
+from jangter.identity import passkeys, security_log, step_up
 from jangter.identity.domain.roles import Actor, Role, require_approved_supplier, require_role
 from jangter.identity.keys import FirmSigningKey
 from jangter.identity.orm import Organisation, Person
+from jangter.identity.security_log import Where
 from jangter.identity.service import audit_actor
 from jangter.kernel import audit, idempotency, merkle, translog
 from jangter.kernel.canonical import canonical_json
@@ -38,6 +40,7 @@ from jangter.kernel.errors import Conflict, DomainError, NotFound
 from jangter.kernel.idempotency import IdempotencyClaim
 from jangter.kernel.ids import display_number
 from jangter.kernel.signing import PlatformSigner
+from jangter.rules.domain import SameOrigin
 from jangter.tendering.domain.notice import NoticeStatus
 from jangter.tendering.orm import Notice
 
@@ -62,6 +65,7 @@ class Receipt:
     leaf_hash: str
     signature: str  # Ed25519 by the platform over ``leaf``
     platform_key_id: str
+    person_signed: bool = False  # the bidder signed this bid with their own passkey
 
     @property
     def display_notice(self) -> str:
@@ -179,7 +183,20 @@ _NOTICE_FOR_BID = select(
     _NOTICES.c.round,
     _NOTICES.c.order,
     _NOTICES.c.pq_allowed,
+    _NOTICES.c.rule_set_version,
 ).where(_NOTICES.c.number == bindparam("number"))
+
+#: Another firm's bid in the same round from the same address or device (koneps-rules §1.4).
+_SAME_ORIGIN = (
+    select(_BIDS.c.firm_id, _BIDS.c.client_ip, _BIDS.c.device_id)
+    .where(
+        _BIDS.c.notice_id == bindparam("notice_id"),
+        _BIDS.c.round == bindparam("round"),
+        _BIDS.c.firm_id != bindparam("firm_id"),
+        (_BIDS.c.client_ip == bindparam("ip")) | (_BIDS.c.device_id == bindparam("device")),
+    )
+    .limit(1)
+)
 
 #: The receipt time is the database clock at insert (``jangter_now()``), never the application's.
 _INSERT_BID = insert(_BIDS).values(received_at=sql_now()).returning(_BIDS.c.id, _BIDS.c.received_at)
@@ -192,6 +209,88 @@ def _deadline_guard(bid_id: int, session: Session) -> None:
     ).first()
     if late is not None:
         raise DeadlinePassed(f"bid {bid_id} reached COMMIT after the deadline")
+
+
+@dataclass(frozen=True)
+class PersonSignature:
+    """A passkey assertion over the sealed bid's hash, from the bid form, and the site it was made for."""
+
+    rp: passkeys.RelyingParty
+    credential: str  # the assertion as JSON
+
+
+class Refusal(Exception):
+    """A bid refused for who or where it came from: the error to answer, and the security event to keep (written
+    after the bid's transaction has rolled back)."""
+
+    def __init__(self, error: DomainError, event: dict[str, Any]) -> None:
+        super().__init__(error.code)
+        self.error = error
+        self.event = event
+
+
+def same_origin_refused(shared: str) -> DomainError:
+    what_ko, what_en = (
+        ("같은 PC(기기)", "the same device") if shared == "device" else ("같은 IP 주소", "the same IP address")
+    )
+    return Conflict(
+        "same_origin_bid",
+        f"이 공고에는 이미 다른 업체가 {what_ko}에서 입찰했습니다. 한 공고에는 같은 PC·같은 IP에서 한 업체만 "
+        "입찰할 수 있습니다 (대리입찰 방지).",
+        f"Another firm has already bid in this tender from {what_en}; one tender takes one firm's bid per device "
+        "and per IP address (against proxy bidding).",
+    )
+
+
+def _check_origin(
+    ctx: AppContext, session: Session, notice: Any, bidder: Actor, where: Where, number: str
+) -> dict[str, Any] | None:
+    """One firm per device and per IP address in a tender (koneps-rules §1.4), refused or flagged as the notice's
+    rule set says. Returns the security event to record with the bid when it is only flagged."""
+    if where.ip is None and where.device is None:
+        return None
+    rules = ctx.rules.version(notice.rule_set_version).identity
+    policy = {"ip": rules.same_ip, "device": rules.same_device}
+    if all(p is SameOrigin.OFF for p in policy.values()):
+        return None
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":  # two firms from one address at the same instant: one waits
+        # One round trip for both locks, in a statement of its own: the lookup's snapshot must come after them.
+        keys = [f"{notice.id}:{notice.round}:{k}" for k in (where.ip, where.device) if k is not None]
+        connection.execute(_ORIGIN_LOCK, {"a": keys[0], "b": keys[-1]})
+    other = connection.execute(
+        _SAME_ORIGIN,
+        {
+            "notice_id": notice.id,
+            "round": notice.round,
+            "firm_id": bidder.org_id,
+            "ip": where.ip,
+            "device": where.device,
+        },
+    ).first()
+    if other is None:
+        return None
+    shared = "device" if where.device is not None and other.device_id == where.device else "ip"
+    if policy[shared] is SameOrigin.OFF:
+        return None
+    event: dict[str, Any] = {
+        "kind": f"bid.same_{shared}",
+        "where": security_log.Where(where.ip, where.device),
+        "person_id": bidder.person_id,
+        "org_id": bidder.org_id,
+        "subject": number,
+        "detail": {"other_firm_id": other.firm_id, "round": notice.round, "rule": f"identity.same_{shared}"},
+    }
+    if where.demo:
+        event["detail"]["demo"] = True
+    if policy[shared] is SameOrigin.REFUSE and not where.demo:
+        raise Refusal(same_origin_refused(shared), {**event, "outcome": security_log.Outcome.REFUSED})
+    return {**event, "outcome": security_log.Outcome.FLAGGED}
+
+
+_ORIGIN_LOCK = text(
+    "SELECT pg_advisory_xact_lock(hashtextextended(:a, 0)), pg_advisory_xact_lock(hashtextextended(:b, 0))"
+)
 
 
 def _check_open(status: str, deadline_at: datetime, bid_start_at: datetime, now: datetime) -> None:
@@ -215,6 +314,8 @@ def submit_bid(
     notice_number: str,
     document: Mapping[str, Any],
     claim: IdempotencyClaim | None = None,
+    where: Where | None = None,
+    person_signature: PersonSignature | None = None,
 ) -> Receipt:
     """Receive a sealed bid. The hot path of the platform, kept to a few round trips.
 
@@ -247,20 +348,60 @@ def submit_bid(
                     field="envelope",
                 )
             public_key = notice.signing_key
+            signature_problem = None
             if public_key is None:
-                raise DomainError(
+                signature_problem = DomainError(
                     "signing_key_unknown",
                     "등록되지 않았거나 폐기된 서명 키입니다. 업체 관리자가 키를 등록해야 합니다.",
                     "The signing key is not registered for this firm (or was revoked).",
                     field="envelope",
                 )
-            if not env.verify_signature(envelope, public_key):
-                raise DomainError(
+            elif not env.verify_signature(envelope, public_key):
+                signature_problem = DomainError(
                     "signature_invalid",
                     "입찰서 서명이 맞지 않습니다. 다시 봉인하여 서명하십시오.",
                     "The bid's signature does not verify; seal and sign it again.",
                     field="envelope",
                 )
+            if signature_problem is not None:  # a revoked key or a forged signature: the security log keeps it
+                raise Refusal(
+                    signature_problem,
+                    {
+                        "kind": "bid.signature",
+                        "outcome": security_log.Outcome.REFUSED,
+                        "where": where,
+                        "person_id": bidder.person_id,
+                        "org_id": bidder.org_id,
+                        "subject": notice_number,
+                        "detail": {"code": signature_problem.code, "key_id": envelope.key_id},
+                    },
+                )
+            where = where or Where()
+            window = ctx.rules.version(notice.rule_set_version).identity.step_up_minutes
+            signed = None
+            if person_signature is not None:  # the bidder's passkey signed this very bid: that is the step-up
+                signed = passkeys.verify_bid_signature(
+                    session,
+                    bidder.person_id,
+                    person_signature.rp,
+                    envelope.ciphertext_sha256,
+                    person_signature.credential,
+                    now,
+                )
+            elif step_up.needs_step_up(ctx, bidder, window):
+                raise Refusal(
+                    step_up.step_up_required(window),
+                    {
+                        "kind": "step_up",
+                        "outcome": security_log.Outcome.REFUSED,
+                        "where": where,
+                        "person_id": bidder.person_id,
+                        "org_id": bidder.org_id,
+                        "subject": notice_number,
+                        "detail": {"act": "bid", "window_minutes": window, "rule": "identity.step_up_minutes"},
+                    },
+                )
+            flagged = _check_origin(ctx, session, notice, bidder, where, notice_number)
             public_id = secrets.token_hex(16)
             bid_id, received_at = connection.execute(
                 _INSERT_BID,
@@ -278,8 +419,14 @@ def submit_bid(
                     "signature": envelope.signature,
                     "content_hash": envelope.ciphertext_sha256,
                     "status": BidStatus.SEALED.value,
+                    "client_ip": where.ip,
+                    "device_id": where.device,
+                    "person_signature": signed,
                 },
             ).one()
+            if flagged is not None:
+                flagged["detail"]["receipt"] = public_id
+                security_log.add(session, at=now, **flagged)
             event = receipt_event(
                 notice=notice_number,
                 order=notice.order,
@@ -310,6 +457,9 @@ def submit_bid(
             if ctx.db.dialect == "sqlite":
                 uow.add_commit_guard(partial(_deadline_guard, bid_id))
             uow.commit()
+    except Refusal as refused:
+        security_log.record(ctx, **refused.event)
+        raise refused.error from None
     except DeadlinePassed:
         raise deadline_passed() from None
     except DBAPIError as exc:
@@ -339,6 +489,7 @@ def submit_bid(
         leaf_hash=merkle.leaf_hash(body).hex(),
         signature=_sign(ctx.signer, body),
         platform_key_id=ctx.signer.key_id,
+        person_signed=signed is not None,
     )
 
 
@@ -382,6 +533,7 @@ def get_receipt(ctx: AppContext, actor: Actor | None, receipt_id: str) -> Receip
         leaf_hash=merkle.leaf_hash(body).hex(),
         signature=_sign(ctx.signer, body),
         platform_key_id=ctx.signer.key_id,
+        person_signed=bid.person_signature is not None,
     )
 
 

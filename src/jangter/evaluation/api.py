@@ -12,6 +12,7 @@ from jangter.bidding.ceremony import Credential
 from jangter.evaluation import queries, service
 from jangter.evaluation.domain.failed_bids import AfterFailure
 from jangter.evaluation.schemas import OpeningResultOut
+from jangter.identity.domain.roles import Actor
 from jangter.kernel.errors import DomainError
 from jangter.kernel.ids import parse_notice_reference
 from jangter.tendering import queries as tendering_queries
@@ -213,3 +214,83 @@ def get_private_contract(ctx: Ctx, reference: str) -> PrivateContractOut:
             status=404,
         )
     return PrivateContractOut(**vars(view))
+
+
+class ReviewItemOut(BaseModel):
+    key: str
+    title_ko: str
+    title_en: str
+    maximum: Decimal
+
+
+class ReviewRowOut(BaseModel):
+    order: int = Field(description="Review order: lowest eligible bid first")
+    receipt: str
+    firm_name: str
+    business_number: str
+    amount: int
+    ratio_pct: Decimal = Field(description="(bid − A) ÷ (reserve − A) × 100, ratio rounded at its 5th decimal")
+    price_score: Decimal
+    items: dict[str, Decimal] | None = Field(description="Non-price points entered; null until entered")
+    non_price: Decimal | None
+    total: Decimal | None
+    state: str = Field(description="winner, failed, next (to be reviewed), waiting, not_reached")
+
+
+class ReviewOut(BaseModel):
+    round: int
+    rule_set_version: str
+    formula: str
+    pass_mark: Decimal
+    other_points: Decimal
+    items: list[ReviewItemOut]
+    rows: list[ReviewRowOut]
+    winner: str | None
+
+
+class ReviewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    items: dict[str, str] = Field(
+        description='Points per non-price item as decimal strings, e.g. {"track_record": "5", "management": "4.5"}'
+    )
+
+
+def _review(ctx: Ctx, actor: Actor | None, number: str) -> ReviewOut:
+    view = queries.review_view(ctx, actor, number)
+    if view is None:
+        raise DomainError(
+            "no_review_to_show",
+            "볼 수 있는 적격심사가 없습니다.",
+            "There is no qualification review to show (not opened, not a reviewed notice, or not yet public).",
+            status=404,
+        )
+    return ReviewOut(
+        round=view.round,
+        rule_set_version=view.rule_set_version,
+        formula=view.formula,
+        pass_mark=view.pass_mark,
+        other_points=view.other_points,
+        items=[ReviewItemOut(**vars(i)) for i in view.items],
+        rows=[ReviewRowOut(**vars(r)) for r in view.rows],
+        winner=view.winner,
+    )
+
+
+@router.get(
+    "/notices/{reference}/review",
+    response_model=ReviewOut,
+    summary="적격심사 of the latest round: the agency sees it as it goes; everyone after the award",
+)
+def get_review(ctx: Ctx, actor: ApiActor, reference: str) -> ReviewOut:
+    return _review(ctx, actor, parse_notice_reference(reference)[0])
+
+
+@router.put(
+    "/notices/{reference}/review/{receipt}",
+    response_model=ReviewOut,
+    summary="Enter or correct a bid's non-price points (agency); the first bid in order that passes is the winner",
+)
+def put_review(ctx: Ctx, actor: ApiActor, reference: str, receipt: str, body: ReviewIn) -> ReviewOut:
+    number = parse_notice_reference(reference)[0]
+    service.enter_review(ctx, actor, number, receipt, body.items)
+    return _review(ctx, actor, number)

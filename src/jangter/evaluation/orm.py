@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jangter.kernel.db import Base, BigIntPK, JSONType, UTCDateTime
@@ -78,3 +88,90 @@ class PrivateContract(Base):
     contract_deposit: Mapped[int] = mapped_column(BigInteger)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+
+
+class ReviewScore(Base):
+    """적격심사: the non-price points the agency entered for one bid (the price score is computed from the bid)."""
+
+    __tablename__ = "review_score"
+
+    bid_id: Mapped[int] = mapped_column(ForeignKey("bid.id"), primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    items: Mapped[dict[str, str]] = mapped_column(JSONType)  # item key → points, as decimal strings
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    entered_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+
+
+class TechnicalProposal(Base):
+    """협상에 의한 계약: a firm's technical proposal (제안서) for one bidding round. It is not sealed: the evaluation
+    committee reads it after the deadline, before any price is opened; its SHA-256 goes into the public log when
+    the technical evaluation closes."""
+
+    __tablename__ = "proposal"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"))
+    round: Mapped[int] = mapped_column(Integer)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+
+    __table_args__ = (UniqueConstraint("notice_id", "round", "firm_id"),)
+
+
+class EvaluationSheet(Base):
+    """One evaluator's points for one proposal, item by item; final once submitted."""
+
+    __tablename__ = "evaluation_sheet"
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), primary_key=True)
+    round: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluator_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    items: Mapped[dict[str, str]] = mapped_column(JSONType)  # item name → points, as decimal strings
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class TechnicalEvaluation(Base):
+    """The close of a round's technical evaluation: after it, no sheet changes and the prices may be opened."""
+
+    __tablename__ = "technical_evaluation"
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), primary_key=True)
+    round: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule_set_version: Mapped[str] = mapped_column(String(200))
+    technical_max: Mapped[Decimal] = mapped_column(Numeric(7, 3))
+    differential_step: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    evaluators: Mapped[list[str]] = mapped_column(JSONType)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+
+
+class NegotiationEntry(Base):
+    """One firm of a negotiated round: technical scores (raw and differential), then at the opening its price
+    score, total and negotiation rank, then the outcome of negotiating with it."""
+
+    __tablename__ = "negotiation_entry"
+
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), primary_key=True)
+    round: Mapped[int] = mapped_column(Integer, primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    proposal_sha256: Mapped[str] = mapped_column(String(64))
+    raw_technical: Mapped[Decimal] = mapped_column(Numeric(9, 4))  # techEvlNaturVal
+    technical: Mapped[Decimal] = mapped_column(Numeric(9, 4))  # techEvlVal (after 차등점수제)
+    eligible: Mapped[bool] = mapped_column(Boolean)  # ≥ 85 % of the technical maximum
+    bid_id: Mapped[int | None] = mapped_column(ForeignKey("bid.id"))
+    price_score: Mapped[Decimal | None] = mapped_column(Numeric(9, 4))
+    total: Mapped[Decimal | None] = mapped_column(Numeric(9, 4))
+    rank: Mapped[int | None] = mapped_column(Integer)  # 협상순위 (opengRank)
+    outcome: Mapped[str | None] = mapped_column(String(16))  # agreed · broken
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

@@ -10,13 +10,18 @@ from sqlalchemy import select
 
 from jangter.bidding.domain.bid import BidStatus
 from jangter.bidding.orm import Bid, OpeningKey
-from jangter.evaluation.domain.draw_check import DrawCheck, NotRecomputable, recompute, round_events
+from jangter.evaluation import review
+from jangter.evaluation.domain import qualification
+from jangter.evaluation.domain.draw_check import DrawCheck, NotRecomputable, recompute, round_events, technical_event
 from jangter.evaluation.domain.ranking import FailureReason, Standing
-from jangter.evaluation.orm import Opening, PreliminaryPrice, PrivateContract
+from jangter.evaluation.orm import Opening, PreliminaryPrice, PrivateContract, ReviewScore
+from jangter.identity.domain.roles import Actor
 from jangter.identity.orm import Organisation
 from jangter.kernel import translog
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError, NotFound
+from jangter.kernel.procurement import AwardMethod
+from jangter.tendering.domain.notice import NoticeStatus
 from jangter.tendering.orm import Notice
 
 
@@ -81,7 +86,14 @@ class OpeningResult:
 
 
 def _order_key(row: ResultRow) -> tuple[int, int, int]:
-    standing_order = {Standing.ELIGIBLE: 0, Standing.BELOW_FLOOR: 1, Standing.ABOVE_RESERVE: 2, None: 3}
+    standing_order = {
+        Standing.ELIGIBLE: 0,
+        Standing.BELOW_FLOOR: 1,
+        Standing.ABOVE_RESERVE: 2,
+        Standing.BELOW_TECHNICAL: 3,
+        Standing.NO_PROPOSAL: 4,
+        None: 5,
+    }
     amount = row.amount or 0
     secondary = -amount if row.standing is Standing.BELOW_FLOOR else amount
     return (standing_order[row.standing], row.rank or 0, secondary)
@@ -180,7 +192,7 @@ def draw_check(ctx: AppContext, number: str, round_no: int | None = None) -> Dra
             raise NotFound("공고", "Notice", code="notice_not_found")
         events = [
             (kind, body)
-            for kind in ("notice.published", "notice.opened")
+            for kind in ("notice.published", "notice.technical_evaluated", "notice.opened")
             for body in translog.events(session, kind, number)
         ]
     try:
@@ -192,7 +204,8 @@ def draw_check(ctx: AppContext, number: str, round_no: int | None = None) -> Dra
             "No opening of this notice has revealed its preliminary prices yet.",
             status=404,
         ) from None
-    return recompute(number, published, opened, ctx.rules.version(opened["terms"]["rule_set_version"]))
+    rules = ctx.rules.version(opened["terms"]["rule_set_version"])
+    return recompute(number, published, opened, rules, technical_event(events, opened["round"]))
 
 
 @dataclass(frozen=True)
@@ -234,4 +247,110 @@ def private_contract(ctx: AppContext, number: str) -> PrivateContractView | None
         contract.contract_deposit_rate,
         contract.contract_deposit,
         contract.decided_at,
+    )
+
+
+@dataclass(frozen=True)
+class ReviewItemView:
+    key: str
+    title_ko: str
+    title_en: str
+    maximum: Decimal
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    order: int
+    receipt: str
+    firm_name: str
+    business_number: str
+    amount: int
+    ratio_pct: Decimal
+    price_score: Decimal
+    items: dict[str, Decimal] | None  # None: not entered yet
+    non_price: Decimal | None
+    total: Decimal | None
+    state: str  # winner | failed | next | waiting | not_reached
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    round: int
+    rule_set_version: str
+    formula: str
+    pass_mark: Decimal
+    other_points: Decimal
+    items: tuple[ReviewItemView, ...]
+    rows: tuple[ReviewRow, ...]
+    winner: str | None
+
+
+def review_view(ctx: AppContext, actor: Actor | None, number: str) -> ReviewView | None:
+    """The qualification review of the latest opened round: agency staff see it as it goes, everyone after the
+    award (or after the tender failed at the review). ``None`` when the notice has no review to show."""
+    with ctx.db.reading() as session:
+        notice = session.scalars(select(Notice).where(Notice.number == number)).one_or_none()
+        if notice is None or notice.award_method != AwardMethod.QUALIFICATION_REVIEW.value:
+            return None
+        staff = actor is not None and actor.org_id == notice.agency_id
+        if not staff and notice.status not in (NoticeStatus.AWARDED.value, NoticeStatus.FAILED.value):
+            return None
+        opening = session.scalars(
+            select(Opening).where(Opening.notice_id == notice.id, Opening.round == notice.round)
+        ).one_or_none()
+        if opening is None or opening.reserve_price is None:
+            return None
+        rules = ctx.rules.version(notice.rule_set_version or "")
+        tier, outcome = review.outcome(session, notice, rules, opening)
+        bids = review.candidates(session, notice)
+        firms = {
+            o.id: o for o in session.scalars(select(Organisation).where(Organisation.id.in_({b.firm_id for b in bids})))
+        }
+        scores = {
+            s.bid_id: s
+            for s in session.scalars(
+                select(ReviewScore).where(ReviewScore.notice_id == notice.id, ReviewScore.round == notice.round)
+            )
+        }
+    reviewed = {r.key: r for r in outcome.reviews}
+    rows = []
+    for i, bid in enumerate(bids, start=1):
+        amount = bid.amount or 0
+        ratio = qualification.bid_ratio(amount, opening.reserve_price, opening.a_value)
+        done = reviewed.get(bid.public_id)
+        if done is not None:
+            state = "winner" if done.passed else "failed"
+        elif bid.public_id == outcome.waiting_for:
+            state = "next"
+        else:
+            state = "not_reached" if outcome.winner else "waiting"
+        score = scores.get(bid.id)
+        firm = firms[bid.firm_id]
+        rows.append(
+            ReviewRow(
+                order=i,
+                receipt=bid.public_id,
+                firm_name=firm.name,
+                business_number=firm.business_number or "",
+                amount=amount,
+                ratio_pct=ratio,
+                price_score=qualification.price_score(tier, ratio, floor_above_pivot=rules.award.floor_above_pivot),
+                items={k: Decimal(v) for k, v in score.items.items()} if score else None,
+                non_price=done.non_price if done else None,
+                total=done.total if done else None,
+                state=state,
+            )
+        )
+    return ReviewView(
+        round=notice.round,
+        rule_set_version=rules.version,
+        formula=f"{tier.price_points} − {tier.slope} × |{tier.pivot} − r|",
+        pass_mark=tier.pass_mark,
+        other_points=tier.other_points,
+        items=tuple(
+            ReviewItemView(i.key, i.title_ko, i.title_en, rules.award.item_maximum(i, tier))
+            for i in rules.award.non_price_items
+        ),
+        rows=tuple(rows),
+        winner=outcome.winner,
     )

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import cast
 
 from sqlalchemy import Table, and_, bindparam, func, select, text, update
@@ -27,12 +27,14 @@ from jangter.bidding.domain.envelope import Envelope, SuiteId
 from jangter.bidding.domain.opening_key import OpeningPrivateKeys
 from jangter.bidding.orm import Bid, OpeningKey
 from jangter.contracting.domain.deposits import contract_deposit
-from jangter.evaluation.domain import price_commitment
-from jangter.evaluation.domain.award_floor import award_floor_rate, floor_price
+from jangter.evaluation import negotiation, records, review
+from jangter.evaluation.domain import price_commitment, qualification
+from jangter.evaluation.domain.award_floor import award_floor_rate, floor_price, floor_tier
 from jangter.evaluation.domain.failed_bids import AfterFailure, FailedRound, Option, options_after_failure
 from jangter.evaluation.domain.ranking import BidAmount, FailureReason, failure_before_opening, rank_bids
 from jangter.evaluation.domain.reserve_price import draw_reserve_price
-from jangter.evaluation.orm import Opening, PreliminaryPrice, PrivateContract
+from jangter.evaluation.orm import Opening, PreliminaryPrice, PrivateContract, ReviewScore
+from jangter.identity import step_up
 from jangter.identity.domain.registration_number import normalise_brn
 from jangter.identity.domain.roles import Actor, OrgKind, Role, require_role
 from jangter.identity.keys import FirmSigningKey
@@ -44,8 +46,8 @@ from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError, FieldProblem, ValidationProblems
 from jangter.kernel.lottery import seed_from
 from jangter.kernel.money import require_won
-from jangter.kernel.procurement import Category, Jurisdiction
-from jangter.rules.domain import RuleSet
+from jangter.kernel.procurement import AwardMethod, Category, Jurisdiction
+from jangter.rules.domain import FloorTier, RuleSet
 from jangter.tendering.domain.notice import NoticeAction, NoticeStatus, transition
 from jangter.tendering.domain.timetable import Timetable
 from jangter.tendering.orm import Notice
@@ -74,6 +76,7 @@ class _RoundBid:
     rate: Decimal | None = None
     standing: str | None = None
     rank: int | None = None
+    firm_id: int = 0
 
     def record(self, outcome: unsealing.Opened | unsealing.Refused) -> bool:
         if isinstance(outcome, unsealing.Refused):
@@ -109,6 +112,7 @@ def _round_bids(session: Session, notice: Notice) -> list[_RoundBid]:
             Bid.payload,
             Bid.key_id,
             Bid.signature,
+            Bid.firm_id,
             Organisation.business_number,
             FirmSigningKey.public_key,
         )
@@ -126,8 +130,9 @@ def _round_bids(session: Session, notice: Notice) -> list[_RoundBid]:
                 Envelope(env.VERSION, SuiteId(suite), notice.number, order, brn or "", payload, kid, signature),
                 public_key or b"",
             ),
+            firm_id=firm_id,
         )
-        for bid_id, public_id, content_hash, suite, order, payload, kid, signature, brn, public_key in rows
+        for bid_id, public_id, content_hash, suite, order, payload, kid, signature, firm_id, brn, public_key in rows
     ]
 
 
@@ -195,6 +200,7 @@ def open_bids(ctx: AppContext, actor: Actor | None, number: str, committee: Sequ
     """개찰. With fewer valid bids than the rule needs, the round fails without any key being rebuilt; otherwise
     ``committee`` (k members present together) rebuilds the opening key, and every bid is decrypted at once."""
     official = require_role(actor, Role.BID_OFFICIAL)
+    _require_fresh(ctx, official, number, "open")
     try:
         present = ceremony.present_members(ctx, committee)
     except DomainError as exc:
@@ -302,7 +308,11 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
             a_value=notice.a_value,
             tie_break_seed=seed.hex(),
         )
-        failure = failure_before_opening(len(bids), rules.award.min_valid_bids)
+        # 협상에 의한 계약: a sealed price without a technical proposal is not a tender (ADR 0005).
+        counts = negotiation.counted_bids(session, notice)
+        failure = failure_before_opening(len([b for b in bids if counts(b.firm_id)]), rules.award.min_valid_bids)
+        if failure is None:  # a round that fails anyway does not wait for the technical evaluation
+            negotiation.require_technical_closed(session, notice)
         revealed: dict[str, object] = {}
         if failure is None:
             rebuilt = ceremony.reconstruct(
@@ -341,6 +351,7 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
                     "a_value": notice.a_value,
                     "award_floor_rate": None if notice.award_floor_rate is None else str(notice.award_floor_rate),
                     "rule_set_version": rules.version,
+                    "award_method": notice.award_method,
                 },
                 "lottery_seed": seed.hex(),
                 "prices": prices,
@@ -349,12 +360,15 @@ def _open(ctx: AppContext, official: Actor, number: str, committee: Sequence[cer
                 "committee": opening.committee_present,
                 "rejected_shares": list(rebuilt.rejected),
             }
-            failure = failure_before_opening(len(valid), rules.award.min_valid_bids)
+            failure = failure_before_opening(len([b for b in valid if counts(b.firm_id)]), rules.award.min_valid_bids)
             if failure is None:
                 in_slots = price_commitment.assign_slots(prices, slot_seed)
                 failure = _draw_and_rank(
                     session, notice, opening, in_slots, valid, seed, rules_version=rules.version, ctx=ctx
                 )
+                if notice.award_method == AwardMethod.NEGOTIATED.value:
+                    failure, negotiated_revealed = _rank_negotiated(session, notice, opening, valid, seed, rules)
+                    revealed["negotiation"] = negotiated_revealed
             _write_back(session, bids)
         opening.failure_reason = failure.value if failure else None
         session.add(opening)
@@ -467,13 +481,36 @@ def _draw_and_rank(
         bid.rate = ranked.rate
         bid.standing = ranked.standing.value
         bid.rank = ranked.rank
-    if ranking.winner is not None:
-        opening.winner_bid_id = by_key[ranking.winner].id
+    if ranking.winner is not None and notice.award_method == AwardMethod.LOWEST_PRICE.value:
+        opening.winner_bid_id = by_key[ranking.winner].id  # 적격심사 names its winner only after the review
     return ranking.failure
+
+
+def _rank_negotiated(
+    session: Session, notice: Notice, opening: Opening, valid: Sequence[_RoundBid], seed: bytes, rules: RuleSet
+) -> tuple[FailureReason | None, dict[str, object]]:
+    """협상에 의한 계약: no award floor; the negotiation order replaces the price ranking (koneps-rules §4)."""
+    opening.floor_rate = opening.floor_price = opening.floor_rate_rule = None
+    opened = [negotiation.OpenedBid(b.id, b.public_id, b.firm_id, b.amount or 0) for b in valid]
+    failure, revealed = negotiation.rank_at_opening(session, notice, rules, opening.reserve_price or 0, opened, seed)
+    for bid, result in zip(valid, opened, strict=True):
+        bid.standing, bid.rate, bid.rank = result.standing, result.rate, result.rank
+    return failure, revealed
+
+
+def _require_fresh(ctx: AppContext, actor: Actor, number: str, act: str) -> None:
+    """Decisive acts from a browser need a fresh passkey check (identity.step_up_minutes of the notice's rules)."""
+    with ctx.db.reading() as session:
+        notice = load_notice(session, number)
+        require_role(actor, *Role, org_id=notice.agency_id)  # someone else's notice: refused before any hint
+        window = ctx.rules.version(notice.rule_set_version or "").identity.step_up_minutes
+    step_up.require_fresh(ctx, actor, window, act=act, subject=number)
 
 
 def decide_award(ctx: AppContext, actor: Actor | None, number: str) -> None:
     """낙찰자 결정: confirm the first-ranked bid as the winner."""
+    if actor is not None:
+        _require_fresh(ctx, actor, number, "award")
     now = ctx.clock.now()
     with ctx.uow() as uow:
         session = uow.session
@@ -484,6 +521,18 @@ def decide_award(ctx: AppContext, actor: Actor | None, number: str) -> None:
             select(Opening).where(Opening.notice_id == notice.id, Opening.round == notice.round)
         ).one()
         if opening.winner_bid_id is None:
+            if notice.award_method == AwardMethod.NEGOTIATED.value:
+                raise Conflict(
+                    "negotiation_not_agreed",
+                    "협상이 아직 성립되지 않았습니다. 협상순위대로 협상 결과를 기록하십시오.",
+                    "No negotiation has been agreed yet; record the negotiations in ranking order.",
+                )
+            if notice.award_method == AwardMethod.QUALIFICATION_REVIEW.value:
+                raise Conflict(
+                    "review_not_passed",
+                    "적격심사를 통과한 입찰이 아직 없습니다. 심사 순서대로 비가격 점수를 입력하십시오.",
+                    "No bid has passed the qualification review yet; enter the non-price points in review order.",
+                )
             raise Conflict("no_winner", "낙찰 예정자가 없습니다.", "There is no bid to award.")
         winner = session.get(Bid, opening.winner_bid_id)
         assert winner is not None
@@ -547,7 +596,11 @@ def _failed_round(session: Session, notice: Notice) -> FailedRound:
             "유찰된 공고에서만 할 수 있습니다.",
             "This can be done only after the tender failed.",
         )
-    return FailedRound(FailureReason(opening.failure_reason), notice.reannounced)
+    return FailedRound(
+        FailureReason(opening.failure_reason),
+        notice.reannounced,
+        negotiated=notice.award_method == AwardMethod.NEGOTIATED.value,
+    )
 
 
 def _rules_today(ctx: AppContext, session: Session, notice: Notice) -> RuleSet:
@@ -595,6 +648,8 @@ class PrivateContractTerms:
 def award_private_contract(ctx: AppContext, actor: Actor | None, number: str, terms: PrivateContractTerms) -> None:
     """수의계약 after a failed tender, on the original terms: the price may not exceed the failed round's reserve
     price (or, when no price was opened, the base amount), and the contract deposit follows today's rules."""
+    if actor is not None:
+        _require_fresh(ctx, actor, number, "private_contract")
     now = ctx.clock.now()
     with ctx.uow() as uow:
         session = uow.session
@@ -687,3 +742,102 @@ def award_private_contract(ctx: AppContext, actor: Actor | None, number: str, te
         )
         translog.append(session, "notice.private_contract", number, event, now)
         uow.commit()
+
+
+# --- qualification review (적격심사) --------------------------------------------------------------------
+
+
+def enter_review(
+    ctx: AppContext, actor: Actor | None, number: str, receipt: str, points: Mapping[str, str]
+) -> qualification.ReviewOutcome:
+    """Enter (or correct, before the award) a bid's non-price points; the review then names the first bid in
+    order that passes, or — when every bid has been reviewed and none passes — the tender fails."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        notice = load_notice(session, number, for_update=True)
+        official = require_role(actor, Role.PROCUREMENT_OFFICER, Role.BID_OFFICIAL, org_id=notice.agency_id)
+        if notice.award_method != AwardMethod.QUALIFICATION_REVIEW.value:
+            raise Conflict(
+                "no_review", "이 공고는 적격심사 대상이 아닙니다.", "This notice has no qualification review."
+            )
+        if notice.status != NoticeStatus.OPENED.value:
+            raise Conflict(
+                "review_closed",
+                "적격심사는 개찰 후 낙찰자 결정 전에만 할 수 있습니다.",
+                "The review can be entered only after the opening and before the award.",
+            )
+        rules = ctx.rules.version(notice.rule_set_version or "")
+        opening = session.scalars(
+            select(Opening).where(Opening.notice_id == notice.id, Opening.round == notice.round)
+        ).one()
+        bid = next((b for b in review.candidates(session, notice) if b.public_id == receipt), None)
+        if bid is None:
+            raise DomainError(
+                "not_under_review",
+                "심사 대상 입찰이 아닙니다 (낙찰하한 이상·예정가격 이하의 유효 입찰만 심사합니다).",
+                "This bid is not under review (only valid bids between the floor and the reserve price are).",
+                status=404,
+            )
+        tier = floor_tier(rules, Category(notice.category), notice.estimated_price)
+        assert tier is not None
+        items = _read_items(rules, tier, points)
+        score = session.get(ReviewScore, bid.id)
+        if score is None:
+            score = ReviewScore(bid_id=bid.id, notice_id=notice.id, round=notice.round, entered_by=official.person_id)
+            session.add(score)
+        score.items = {k: str(v) for k, v in items.items()}
+        score.entered_at = now
+        score.entered_by = official.person_id
+        session.flush()
+        _, outcome = review.outcome(session, notice, rules, opening)
+        reviewed = next((r for r in outcome.reviews if r.key == receipt), None)
+        by_key = {b.public_id: b for b in review.candidates(session, notice)}
+        opening.winner_bid_id = by_key[outcome.winner].id if outcome.winner else None
+        event: dict[str, object] = {
+            "round": notice.round,
+            "receipt": receipt,
+            "items": score.items,
+            "reviewed": None
+            if reviewed is None
+            else {"price_score": str(reviewed.price_score), "total": str(reviewed.total), "passed": reviewed.passed},
+            "winner": outcome.winner,
+        }
+        failed = outcome.winner is None and outcome.waiting_for is None
+        if failed:  # every bid under review was reviewed and none passed
+            records.fail_after_opening(notice, opening, now, event)
+        records.record(session, official, now, number, "notice.review", "notice.reviewed", event)
+        uow.commit()
+        return outcome
+
+
+def _read_items(rules: RuleSet, tier: FloorTier, points: Mapping[str, str]) -> dict[str, Decimal]:
+    problems: list[FieldProblem] = []
+    values: dict[str, Decimal] = {}
+    unknown = set(points) - {i.key for i in rules.award.non_price_items}
+    if unknown:
+        raise DomainError(
+            "unknown_review_item",
+            f"알 수 없는 심사 항목: {', '.join(sorted(unknown))}",
+            f"Unknown review items: {', '.join(sorted(unknown))}",
+        )
+    for item in rules.award.non_price_items:
+        maximum = rules.award.item_maximum(item, tier)
+        raw = str(points.get(item.key, "")).strip()
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            value = Decimal(-1)
+        if not raw or not value.is_finite() or not Decimal(0) <= value <= maximum:
+            problems.append(
+                FieldProblem(
+                    f"item_{item.key}",
+                    "review_points_invalid",
+                    f"{item.title_ko}: 0점 이상 {maximum.normalize():f}점 이하로 입력하십시오.",
+                    f"{item.title_en}: enter 0 to {maximum.normalize():f} points.",
+                )
+            )
+        values[item.key] = value
+    if problems:
+        raise ValidationProblems(problems)
+    return values

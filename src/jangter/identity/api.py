@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from jangter.identity import keys, service
+from jangter.identity import keys, security_log, service
 from jangter.identity.domain.registration_number import is_valid_brn
-from jangter.identity.domain.roles import OrgKind, RegistrationStatus, Role, require_role
+from jangter.identity.domain.roles import OrgKind, RegistrationStatus, Role, Scope, require_role
 from jangter.identity.schemas import (
     AgencyIn,
     CommitteeKeyIn,
@@ -24,8 +24,15 @@ from jangter.identity.schemas import (
     SigningKeyOut,
     TokenOut,
 )
-from jangter.kernel.errors import NotFound
-from jangter.web.http import ApiActor, Ctx, anonymous_idempotency_claim, get_settings, idempotency_claim
+from jangter.kernel.errors import DomainError, NotFound
+from jangter.web.http import (
+    ApiActor,
+    Ctx,
+    anonymous_idempotency_claim,
+    client_where,
+    get_settings,
+    idempotency_claim,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["identity"])
 
@@ -38,10 +45,44 @@ def normalise_brn_or_raw(text: str) -> str:
 @router.post("/auth/token", response_model=TokenOut, summary="Sign in with e-mail and password; get a bearer token")
 def token(ctx: Ctx, request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
     hours = get_settings(request).api_token_hours
-    issued = service.sign_in(
-        ctx, form.username, form.password, kind=service.SessionKind.API, lifetime=timedelta(hours=hours)
+    where = client_where(request)
+    known = {s.value for s in Scope}
+    unknown = [s for s in form.scopes if s not in known]
+    if unknown:
+        raise DomainError(
+            "invalid_scope",
+            f"알 수 없는 권한 범위(scope)입니다: {' '.join(unknown)} (가능: {' '.join(sorted(known))})",
+            f"Unknown scope: {' '.join(unknown)} (known: {' '.join(sorted(known))})",
+            field="scope",
+            status=400,
+        )
+    scopes = frozenset(Scope(s) for s in form.scopes) if form.scopes else None
+    try:
+        issued = service.sign_in(
+            ctx,
+            form.username,
+            form.password,
+            kind=service.SessionKind.API,
+            lifetime=timedelta(hours=hours),
+            ip=where.ip,
+            user_agent=request.headers.get("user-agent"),
+            scopes=scopes,
+        )
+    except DomainError as exc:
+        security_log.record(
+            ctx,
+            kind="sign_in",
+            outcome=security_log.Outcome.REFUSED,
+            where=where,
+            subject=form.username,
+            detail={"code": exc.code, "method": "api_token"},
+        )
+        raise
+    return TokenOut(
+        access_token=issued.token,
+        expires_at=issued.expires_at,
+        scope=" ".join(sorted(s.value for s in scopes)) if scopes else " ".join(sorted(known)),
     )
-    return TokenOut(access_token=issued.token, expires_at=issued.expires_at)
 
 
 @router.post("/auth/logout", status_code=204, summary="Revoke the bearer token")
@@ -82,6 +123,7 @@ def register_firm(ctx: Ctx, body: FirmRegistrationIn, request: Request, response
             ),
         ),
         claim,
+        client_where(request),
     )
     response.headers["Location"] = f"/api/v1/firms/{firm_id}"
     return OrgOut.of(service.get_org(ctx, firm_id))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from jangter.kernel.db import Base, BigIntPK, UTCDateTime
+from jangter.kernel.db import Base, BigIntPK, JSONType, UTCDateTime
 
 
 class Organisation(Base):
@@ -73,3 +73,79 @@ class LoginSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    method: Mapped[str] = mapped_column(String(16), default="password")  # password | passkey
+    #: The last fresh user verification (a passkey with fingerprint, face or PIN) in this session: the step-up.
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: An exception by the fallback path (TOTP or a recovery code) counts as verified until then (예외적용).
+    fallback_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: An API token's scopes, space-separated (None: everything its person may do).
+    scopes: Mapped[str | None] = mapped_column(String(100))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+
+class Passkey(Base):
+    """A WebAuthn credential of one person (a passkey): its public key, never a secret."""
+
+    __tablename__ = "passkey"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)  # COSE
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    transports: Mapped[list[str]] = mapped_column(JSONType)
+    name: Mapped[str] = mapped_column(String(100))
+    aaguid: Mapped[str] = mapped_column(String(36))
+    backed_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WebAuthnChallenge(Base):
+    """A single-use challenge handed to the browser for a passkey ceremony (registration or sign-in)."""
+
+    __tablename__ = "webauthn_challenge"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    purpose: Mapped[str] = mapped_column(String(16))  # register | sign_in
+    challenge: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class TotpSecret(Base):
+    """A person's authenticator-app secret (RFC 6238), the fallback when no passkey is at hand."""
+
+    __tablename__ = "totp_secret"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_step: Mapped[int] = mapped_column(BigInteger, default=0)  # a code is good once
+
+
+class RecoveryCode(Base):
+    """A one-time code shown once at TOTP enrolment; only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class FallbackUse(Base):
+    """One use of the fallback path for a step-up (PPS 예외적용: at most twice, 48 hours each; koneps-rules §1.4)."""
+
+    __tablename__ = "fallback_use"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    method: Mapped[str] = mapped_column(String(16))  # totp | recovery
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    until: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -14,6 +14,10 @@ class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
     expires_at: AwareDatetime
+    scope: str = Field(
+        default="account bid manage read",
+        description="What the token may do: read (GET), bid (bids, proposals), manage (an agency's acts), account",
+    )
 
 
 class MeOut(BaseModel):

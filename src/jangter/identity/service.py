@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from jangter.identity import security_log
 from jangter.identity.domain.registration_number import normalise_brn, normalise_corporate_number
 from jangter.identity.domain.roles import (
     ROLES_BY_KIND,
@@ -18,6 +19,7 @@ from jangter.identity.domain.roles import (
     OrgKind,
     RegistrationStatus,
     Role,
+    Scope,
     require_role,
 )
 from jangter.identity.orm import LoginSession, Organisation, Person, PersonRole
@@ -26,9 +28,10 @@ from jangter.kernel import audit, idempotency
 from jangter.kernel.audit import AuditActor
 from jangter.kernel.context import AppContext
 from jangter.kernel.db import UnitOfWork
-from jangter.kernel.errors import Conflict, DomainError, NotFound
+from jangter.kernel.errors import Conflict, DomainError, NotFound, ValidationProblems
 from jangter.kernel.idempotency import IdempotencyClaim
 from jangter.kernel.procurement import REGIONS, Jurisdiction
+from jangter.notifications import outbox
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -45,7 +48,7 @@ def audit_actor(actor: Actor | None) -> AuditActor:
     return AuditActor(actor.person_id, f"{actor.name} ({actor.org_name})")
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
@@ -124,25 +127,62 @@ def _authenticate(uow: UnitOfWork, email: str, password: str, now: datetime) -> 
     return person
 
 
-def sign_in(ctx: AppContext, email: str, password: str, *, kind: str, lifetime: timedelta) -> IssuedSession:
-    """Check the password and open a session."""
+def sign_in(
+    ctx: AppContext,
+    email: str,
+    password: str,
+    *,
+    kind: str,
+    lifetime: timedelta,
+    ip: str | None = None,
+    user_agent: str | None = None,
+    scopes: frozenset[Scope] | None = None,
+) -> IssuedSession:
+    """Check the password and open a session (an API token may be limited to ``scopes``)."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
         person = _authenticate(uow, email, password, now)
-        token = secrets.token_urlsafe(32)
-        uow.session.add(
-            LoginSession(
-                token_hash=_token_hash(token),
-                person_id=person.id,
-                kind=kind,
-                created_at=now,
-                last_seen_at=now,
-                expires_at=now + lifetime,
-            )
+        issued = open_session(
+            uow.session, person, kind=kind, lifetime=lifetime, now=now, method="password", ip=ip, user_agent=user_agent
         )
-        actor = _actor_of(person)
+        if scopes is not None:
+            uow.session.execute(
+                update(LoginSession)
+                .where(LoginSession.token_hash == token_hash(issued.token))
+                .values(scopes=" ".join(sorted(s.value for s in scopes)))
+            )
         uow.commit()
-    return IssuedSession(token=token, expires_at=now + lifetime, actor=actor)
+    return issued
+
+
+def open_session(
+    session: Session,
+    person: Person,
+    *,
+    kind: str,
+    lifetime: timedelta,
+    now: datetime,
+    method: str,
+    ip: str | None,
+    user_agent: str | None,
+) -> IssuedSession:
+    """A new session for a person who has just proved who they are (password or passkey)."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        LoginSession(
+            token_hash=token_hash(token),
+            person_id=person.id,
+            kind=kind,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + lifetime,
+            method=method,
+            verified_at=now if method == "passkey" else None,  # a passkey sign-in verified the user
+            ip=ip,
+            user_agent=(user_agent or "")[:300] or None,
+        )
+    )
+    return IssuedSession(token=token, expires_at=now + lifetime, actor=_actor_of(person))
 
 
 def reauthenticate(ctx: AppContext, email: str, password: str) -> Actor:
@@ -160,6 +200,10 @@ _SESSION_ACTOR = (
         LoginSession.expires_at,
         LoginSession.last_seen_at,
         LoginSession.revoked_at,
+        LoginSession.kind,
+        LoginSession.verified_at,
+        LoginSession.fallback_until,
+        LoginSession.scopes,
         Person.id,
         Person.name,
         Person.active,
@@ -184,12 +228,29 @@ def resolve_session(ctx: AppContext, token: str, *, idle: timedelta | None) -> A
     record when they were last seen, at most once a minute; API tokens expire by their absolute lifetime only.
     """
     now = ctx.clock.now()
-    token_hash = _token_hash(token)
+    hashed = token_hash(token)
     with ctx.db.reading() as session:
-        rows = session.connection().execute(_SESSION_ACTOR, {"token_hash": token_hash}).all()
+        rows = session.connection().execute(_SESSION_ACTOR, {"token_hash": hashed}).all()
     if not rows:
         return None
-    expires_at, last_seen_at, revoked_at, person_id, name, active, org_id, kind, org_name, status, brn, _ = rows[0]
+    (
+        expires_at,
+        last_seen_at,
+        revoked_at,
+        session_kind,
+        verified_at,
+        fallback_until,
+        scopes,
+        person_id,
+        name,
+        active,
+        org_id,
+        kind,
+        org_name,
+        status,
+        brn,
+        _,
+    ) = rows[0]
     if revoked_at is not None or expires_at <= now or not active:
         return None
     if idle is not None:
@@ -198,7 +259,7 @@ def resolve_session(ctx: AppContext, token: str, *, idle: timedelta | None) -> A
         if now - last_seen_at > timedelta(minutes=1):
             with ctx.uow() as uow:
                 uow.session.execute(
-                    update(LoginSession).where(LoginSession.token_hash == token_hash).values(last_seen_at=now)
+                    update(LoginSession).where(LoginSession.token_hash == hashed).values(last_seen_at=now)
                 )
                 uow.commit()
     return Actor(
@@ -208,16 +269,92 @@ def resolve_session(ctx: AppContext, token: str, *, idle: timedelta | None) -> A
         org_kind=OrgKind(kind),
         org_name=org_name,
         org_status=RegistrationStatus(status),
-        roles=frozenset(Role(row[-1]) for row in rows if row[-1]),
+        roles=frozenset(Role(str(row[-1])) for row in rows if row[-1]),
         org_business_number=brn,
+        session_kind=session_kind,
+        verified_at=verified_at,
+        fallback_until=fallback_until,
+        scopes=frozenset(scopes.split()) if scopes is not None else None,
     )
+
+
+@dataclass(frozen=True)
+class SessionView:
+    id: str  # the first 16 hex digits of the token's hash: enough to name it, useless to use it
+    kind: str
+    method: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    ip: str | None
+    user_agent: str | None
+    current: bool
+
+
+def list_sessions(ctx: AppContext, actor: Actor, current_token: str | None) -> list[SessionView]:
+    """A person's live sessions (browsers and API tokens), newest first."""
+    now = ctx.clock.now()
+    current = token_hash(current_token) if current_token else None
+    with ctx.db.reading() as session:
+        rows = session.scalars(
+            select(LoginSession)
+            .where(
+                LoginSession.person_id == actor.person_id,
+                LoginSession.revoked_at.is_(None),
+                LoginSession.expires_at > now,
+            )
+            .order_by(LoginSession.created_at.desc())
+            .limit(100)
+        ).all()
+        return [
+            SessionView(
+                r.token_hash[:16],
+                r.kind,
+                r.method,
+                r.created_at,
+                r.last_seen_at,
+                r.expires_at,
+                r.ip,
+                r.user_agent,
+                r.token_hash == current,
+            )
+            for r in rows
+        ]
+
+
+def revoke_session(ctx: AppContext, actor: Actor, session_id: str) -> None:
+    """End one of the person's own sessions (a lost laptop, a leaked token)."""
+    now = ctx.clock.now()
+    if len(session_id) != 16 or not all(c in "0123456789abcdef" for c in session_id):
+        raise NotFound("세션", "The session")
+    with ctx.uow() as uow:
+        row = uow.session.scalars(
+            select(LoginSession).where(
+                LoginSession.person_id == actor.person_id,
+                LoginSession.token_hash.startswith(session_id),
+                LoginSession.revoked_at.is_(None),
+            )
+        ).first()
+        if row is None:
+            raise NotFound("세션", "The session")
+        row.revoked_at = now
+        audit.record(
+            uow.session,
+            at=now,
+            actor=audit_actor(actor),
+            action="session.revoke",
+            entity_type="person",
+            entity_id=str(actor.person_id),
+            after={"session": session_id, "kind": row.kind},
+        )
+        uow.commit()
 
 
 def sign_out(ctx: AppContext, token: str) -> None:
     with ctx.uow() as uow:
         uow.session.execute(
             update(LoginSession)
-            .where(LoginSession.token_hash == _token_hash(token), LoginSession.revoked_at.is_(None))
+            .where(LoginSession.token_hash == token_hash(token), LoginSession.revoked_at.is_(None))
             .values(revoked_at=ctx.clock.now())
         )
         uow.commit()
@@ -287,8 +424,30 @@ class FirmRegistration:
     admin: NewPerson
 
 
-def register_firm(ctx: AppContext, reg: FirmRegistration, claim: IdempotencyClaim | None = None) -> int:
-    """A firm applies for registration (입찰참가자격 등록신청); it waits for the operator's review."""
+def register_firm(
+    ctx: AppContext,
+    reg: FirmRegistration,
+    claim: IdempotencyClaim | None = None,
+    where: security_log.Where | None = None,
+) -> int:
+    """A firm applies for registration (입찰참가자격 등록신청); it waits for the operator's review. A refused
+    application (a wrong number, a firm already registered) is kept in the security log; nothing else is."""
+    try:
+        return _register_firm(ctx, reg, claim)
+    except (DomainError, ValidationProblems) as exc:
+        codes = [p.code for p in exc.problems] if isinstance(exc, ValidationProblems) else [exc.code]
+        security_log.record(
+            ctx,
+            kind="registration",
+            outcome=security_log.Outcome.REFUSED,
+            where=where,
+            subject=reg.business_number[:20],
+            detail={"codes": codes, "email": reg.admin.email[:100]},
+        )
+        raise
+
+
+def _register_firm(ctx: AppContext, reg: FirmRegistration, claim: IdempotencyClaim | None) -> int:
     now = ctx.clock.now()
     brn = normalise_brn(reg.business_number)
     corporate = normalise_corporate_number(reg.corporate_number) if reg.corporate_number else None
@@ -399,7 +558,40 @@ def review_firm(
             after={"registration_status": decision.value},
             reason=org.status_reason,
         )
+        _tell_the_firm(uow.session, org, decision, now)
         uow.commit()
+
+
+_DECISION_MAIL = {
+    RegistrationStatus.APPROVED: ("승인되었습니다", "approved", "이제 입찰에 참가할 수 있습니다.", "You may now bid."),
+    RegistrationStatus.ON_HOLD: ("보류되었습니다", "on hold", "사유를 확인하고 보완하십시오.", "See the reason below."),
+    RegistrationStatus.REJECTED: ("반려되었습니다", "rejected", "사유를 확인하십시오.", "See the reason below."),
+}
+
+
+def _tell_the_firm(session: Session, org: Organisation, decision: RegistrationStatus, now: datetime) -> None:
+    """The firm's administrators hear of the decision by e-mail (through the outbox, in this transaction)."""
+    if decision not in _DECISION_MAIL:
+        return
+    ko, en, next_ko, next_en = _DECISION_MAIL[decision]
+    admins = session.scalars(
+        select(Person.email)
+        .join(PersonRole, PersonRole.person_id == Person.id)
+        .where(Person.org_id == org.id, PersonRole.role == Role.COMPANY_ADMIN.value, Person.active.is_(True))
+    ).all()
+    reason = f"\n사유 / Reason: {org.status_reason}\n" if org.status_reason else ""
+    for email in admins:
+        outbox.enqueue(
+            session,
+            key=f"firm-review:{org.id}:{decision.value}:{now.isoformat()}:{email}",
+            to=email,
+            subject=f"[장터] {org.name} 입찰참가자격 등록이 {ko} / Registration {en}",
+            body=(
+                f"{org.name} ({org.business_number}) 의 입찰참가자격 등록이 {ko}. {next_ko}\n"
+                f"The registration of {org.name} ({org.business_number}) is {en}. {next_en}\n{reason}"
+            ),
+            at=now,
+        )
 
 
 @dataclass(frozen=True)

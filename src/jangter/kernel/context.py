@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from jangter.kernel.calendar import WorkingCalendar
 from jangter.kernel.clock import Clock
 from jangter.kernel.db import Database, UnitOfWork
+from jangter.kernel.mail import Mailer
 from jangter.kernel.randomness import RandomSource
 from jangter.kernel.signing import PlatformSigner
 from jangter.rules.domain import RuleBook
+
+
+class StepUpPolicy(StrEnum):
+    """When a bid from a browser needs a fresh user verification (issue #6 point 3; security.md AT-15)."""
+
+    REQUIRED = "required"  # always (production's default): a passkey verification within the window
+    REGISTERED = "registered"  # for people who have registered a passkey (development and the demo)
+    OFF = "off"
 
 
 @dataclass(frozen=True)
@@ -20,6 +30,8 @@ class AppContext:
     rules: RuleBook
     rng: RandomSource
     signer: PlatformSigner
+    step_up: StepUpPolicy = StepUpPolicy.REGISTERED
+    mailer: Mailer | None = None  # None: messages wait in the outbox (no SMTP server configured)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.db)

@@ -15,6 +15,14 @@ class ContractMethod(StrEnum):
     GENERAL_COMPETITIVE = "general_competitive"  # 일반경쟁
 
 
+class AwardMethod(StrEnum):
+    """낙찰자 결정방법 (koneps-rules §3.3)."""
+
+    QUALIFICATION_REVIEW = "qualification_review"  # 적격심사: the lowest bids are reviewed until one passes
+    LOWEST_PRICE = "lowest_price"  # the lowest bid at or above the floor wins without review (small quotations)
+    NEGOTIATED = "negotiated"  # 협상에 의한 계약: technical proposals scored, then prices; negotiated in order (§4)
+
+
 class Jurisdiction(StrEnum):
     """Which body of contract law an agency follows (koneps-rules §0: 국가계약법 or 지방계약법)."""
 
@@ -30,6 +38,12 @@ CATEGORY_LABELS: dict[Category, tuple[str, str]] = {
 
 CONTRACT_METHOD_LABELS: dict[ContractMethod, tuple[str, str]] = {
     ContractMethod.GENERAL_COMPETITIVE: ("일반경쟁", "General competitive"),
+}
+
+AWARD_METHOD_LABELS: dict[AwardMethod, tuple[str, str]] = {
+    AwardMethod.QUALIFICATION_REVIEW: ("적격심사", "Qualification review"),
+    AwardMethod.LOWEST_PRICE: ("최저가 (낙찰하한 이상)", "Lowest price at or above the floor"),
+    AwardMethod.NEGOTIATED: ("협상에 의한 계약", "Negotiated contract (technical and price scores)"),
 }
 
 JURISDICTION_LABELS: dict[Jurisdiction, tuple[str, str]] = {

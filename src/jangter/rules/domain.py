@@ -96,11 +96,25 @@ class FloorTier:
 
 
 @dataclass(frozen=True)
+class NonPriceItemRule:
+    """One non-price item of the qualification review and its share of the tier's non-price points."""
+
+    key: str
+    title_ko: str
+    title_en: str
+    share_pct: Decimal
+
+
+@dataclass(frozen=True)
 class AwardRules:
     min_valid_bids: int
     floor_price_rounding: Rounding
     floor_tiers: tuple[FloorTier, ...]
     floor_above_pivot: bool = True  # above the pivot the price score keeps what passes with full marks ([U])
+    non_price_items: tuple[NonPriceItemRule, ...] = ()
+
+    def item_maximum(self, item: NonPriceItemRule, tier: FloorTier) -> Decimal:
+        return tier.other_points * item.share_pct / 100
 
 
 class DefectClass(StrEnum):
@@ -153,6 +167,7 @@ class NegotiatedRules:
     low_price_bonus: Decimal  # the "+ 2 × (80 % − bid) ÷ (80 % − 60 %)" coefficient
     trim_extremes: bool  # drop each item's highest and lowest evaluator before averaging ([U])
     score_places: int  # technical and price scores are rounded half-up to this many decimals ([U])
+    min_evaluators: int  # the technical evaluation closes with at least this many evaluators' sheets ([U])
     proposal_days: int  # 제안서 제출마감일 전날부터 40일 전 공고 (시행령 §43)
     source: str
 
@@ -185,6 +200,26 @@ class FailedBidRules:
     rebid_allowed: bool  # 재입찰: same notice, same prices, re-bid number 001, 002, …
     private_contract_after: PrivateContractAfter
     single_bid_counts_as_none: bool  # MOEF 계약제도과-712: a single bidder in the re-announced tender = no bidder
+    source: str
+
+
+class SameOrigin(StrEnum):
+    """What happens when two firms bid in one tender from the same device or the same IP address (§1.4)."""
+
+    REFUSE = "refuse"  # the second firm's bid is refused (PPS since 2014: "same PC and same IP → one bid")
+    FLAG = "flag"  # accepted, and flagged in the security log for the operator
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class IdentityRules:
+    """Identity assurance at submission (koneps-rules §1.4; security.md AT-15)."""
+
+    same_ip: SameOrigin
+    same_device: SameOrigin
+    step_up_minutes: int  # a fresh user verification is valid this long (fingerprint login: 30 minutes, 2010)
+    fallback_max: int  # exception requests (예외적용) per bidder
+    fallback_hours: int  # how long one exception lasts
     source: str
 
 
@@ -226,6 +261,7 @@ class RuleSet:
     deposits: DepositRules
     deadlines: DeadlineRules
     failed_bids: FailedBidRules
+    identity: IdentityRules
     measures: tuple[Measure, ...] = ()
 
     @property

@@ -29,19 +29,33 @@ from jangter.rules.domain import (
     FailedBidRules,
     FloorTier,
     GapCounting,
+    IdentityRules,
     Measure,
     MeasureClash,
     NegotiatedRules,
+    NonPriceItemRule,
     PeriodTier,
     PrivateContractAfter,
     ReservePriceRules,
     RuleBook,
     RuleSet,
+    SameOrigin,
     TieBreak,
     TieRanking,
 )
 
-E = TypeVar("E", Rounding, GapCounting, TieBreak, Category, Jurisdiction, DefectClass, PrivateContractAfter, TieRanking)
+E = TypeVar(
+    "E",
+    Rounding,
+    GapCounting,
+    TieBreak,
+    Category,
+    Jurisdiction,
+    DefectClass,
+    PrivateContractAfter,
+    TieRanking,
+    SameOrigin,
+)
 
 
 class RuleSetError(ValueError):
@@ -176,6 +190,28 @@ def _floor_tiers(r: _Reader) -> tuple[FloorTier, ...]:
     return tuple(tiers)
 
 
+def _non_price_items(r: _Reader) -> tuple[NonPriceItemRule, ...]:
+    items = []
+    for i, row in enumerate(r.table_list("award.non_price_items")):
+        path = f"award.non_price_items[{i}]"
+        for name in ("key", "title_ko", "title_en"):
+            if not isinstance(row.get(name), str) or not row[name].strip():
+                raise RuleSetError(r.source, f"{path}.{name}", "must be a non-empty string")
+        items.append(
+            NonPriceItemRule(
+                row["key"],
+                row["title_ko"],
+                row["title_en"],
+                r.decimal(f"{path}.share_pct", Decimal("0.01"), Decimal(100), row.get("share_pct")),
+            )
+        )
+    if not items or sum(i.share_pct for i in items) != 100:
+        raise RuleSetError(r.source, "award.non_price_items", "the shares must add up to 100")
+    if len({i.key for i in items}) != len(items):
+        raise RuleSetError(r.source, "award.non_price_items", "keys must be unique")
+    return tuple(items)
+
+
 def _negotiated(r: _Reader) -> NegotiatedRules:
     hundred = Decimal(100)
     rules = NegotiatedRules(
@@ -189,6 +225,7 @@ def _negotiated(r: _Reader) -> NegotiatedRules:
         low_price_bonus=r.decimal("negotiated.low_price_bonus", Decimal(0), Decimal(20)),
         trim_extremes=r.boolean("negotiated.trim_extremes"),
         score_places=r.integer("negotiated.score_places", 0, 6),
+        min_evaluators=r.integer("negotiated.min_evaluators", 1, 30),
         proposal_days=r.integer("negotiated.proposal_days", 1, 120),
         source=r.text("negotiated.source"),
     )
@@ -273,6 +310,14 @@ def _build(source: str, data: Mapping[str, Any]) -> RuleSet:
             payment_working_days=r.boolean("deadlines.payment_working_days"),
             source=r.text("deadlines.source"),
         ),
+        identity=IdentityRules(
+            same_ip=r.choice("identity.same_ip", SameOrigin),
+            same_device=r.choice("identity.same_device", SameOrigin),
+            step_up_minutes=r.integer("identity.step_up_minutes", 1, 24 * 60),
+            fallback_max=r.integer("identity.fallback_max", 0, 100),
+            fallback_hours=r.integer("identity.fallback_hours", 1, 24 * 30),
+            source=r.text("identity.source"),
+        ),
         failed_bids=FailedBidRules(
             rebid_allowed=r.boolean("failed_bids.rebid_allowed"),
             private_contract_after=r.choice("failed_bids.private_contract_after", PrivateContractAfter),
@@ -298,6 +343,7 @@ def _build(source: str, data: Mapping[str, Any]) -> RuleSet:
             floor_price_rounding=r.choice("award.floor_price_rounding", Rounding),
             floor_tiers=_floor_tiers(r),
             floor_above_pivot=r.boolean("award.floor_above_pivot"),
+            non_price_items=_non_price_items(r),
         ),
     )
 

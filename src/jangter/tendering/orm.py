@@ -40,6 +40,11 @@ class Notice(Base):
     committee_quorum: Mapped[int] = mapped_column(Integer, default=3)  # k of the k-of-n opening committee
     committee_size: Mapped[int] = mapped_column(Integer, default=5)  # n
     pq_allowed: Mapped[bool] = mapped_column(Boolean, default=True)  # bids may use the post-quantum suite
+    award_method: Mapped[str] = mapped_column(String(32), default="qualification_review")  # AwardMethod
+    # 협상에 의한 계약: software project (90 : 10), the 차등점수제 step (None: raw scores), [[name, points], …]
+    software_project: Mapped[bool] = mapped_column(Boolean, default=False)
+    differential_step: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    technical_items: Mapped[list[list[str]] | None] = mapped_column(JSONType)
     rebid_no: Mapped[int] = mapped_column(Integer, default=0)  # 재입찰 번호 (rbidNo): 0, then 1, 2 … per re-bid
     reannounced: Mapped[bool] = mapped_column(Boolean, default=False)  # the current tender is a 재공고입찰
     created_by: Mapped[int] = mapped_column(ForeignKey("person.id"))

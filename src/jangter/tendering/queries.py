@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session, aliased
 
 from jangter.bidding.orm import Bid, OpeningKey
 from jangter.evaluation.domain.award_floor import award_floor_rate
+from jangter.evaluation.domain.negotiated import technical_maximum
 from jangter.identity.domain.roles import Actor, OrgKind
 from jangter.identity.orm import Organisation
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError, NotFound
 from jangter.kernel.ids import display_number
-from jangter.kernel.procurement import Category, ContractMethod
+from jangter.kernel.procurement import AwardMethod, Category, ContractMethod
 from jangter.rules.domain import Ruled, RuleSet
 from jangter.tendering.domain.notice import NoticeKind, NoticeStatus
 from jangter.tendering.domain.timetable import minimum_announcement_days
@@ -109,6 +110,13 @@ class NoticeDetail(NoticeSummary):
     committee_size: int
     pq_allowed: bool
     opening_key: OpeningKeyView | None  # the current round's (None for a draft)
+    award_method: AwardMethod = AwardMethod.QUALIFICATION_REVIEW
+    rebid_no: int = 0
+    # 협상에 의한 계약: the technical maximum and its rule, the items and the 차등점수 step
+    technical_max: Ruled[Decimal] | None = None
+    technical_items: tuple[tuple[str, Decimal], ...] = ()
+    differential_step: Decimal | None = None
+    software_project: bool = False
 
 
 @dataclass(frozen=True)
@@ -298,7 +306,11 @@ def get_notice(ctx: AppContext, number: str, viewer: Actor | None) -> NoticeDeta
         effective_reserve_range=_reserve_range(rules, notice),
         effective_floor_rate=_floor_rate(rules, notice, category),
         minimum_period=minimum_announcement_days(
-            rules, category, notice.estimated_price, reannouncement=notice.round > 1
+            rules,
+            category,
+            notice.estimated_price,
+            reannouncement=notice.round > 1,
+            negotiated=notice.award_method == AwardMethod.NEGOTIATED.value,
         )
         if rules
         else None,
@@ -312,6 +324,24 @@ def get_notice(ctx: AppContext, number: str, viewer: Actor | None) -> NoticeDeta
         committee_size=notice.committee_size,
         pq_allowed=notice.pq_allowed,
         opening_key=opening_key,
+        award_method=AwardMethod(notice.award_method),
+        rebid_no=notice.rebid_no,
+        technical_max=_technical_max(rules, notice),
+        technical_items=tuple((name, Decimal(points)) for name, points in notice.technical_items or ()),
+        differential_step=notice.differential_step,
+        software_project=notice.software_project,
+    )
+
+
+def _technical_max(rules: RuleSet | None, notice: Notice) -> Ruled[Decimal] | None:
+    if rules is None or notice.award_method != AwardMethod.NEGOTIATED.value:
+        return None
+    key = "software_technical_weight" if notice.software_project else "technical_weight"
+    return Ruled(
+        technical_maximum(rules.negotiated, software_project=notice.software_project),
+        f"negotiated.{key}",
+        rules.version,
+        rules.negotiated.source,
     )
 
 
@@ -338,8 +368,8 @@ def _reserve_range(rules: RuleSet | None, notice: Notice) -> Ruled[Decimal] | No
 
 
 def _floor_rate(rules: RuleSet | None, notice: Notice, category: Category) -> Ruled[Decimal] | None:
-    if rules is None:
-        return None
+    if rules is None or notice.award_method == AwardMethod.NEGOTIATED.value:
+        return None  # 협상에 의한 계약 has no award floor (koneps-rules §4)
     try:
         return award_floor_rate(rules, category, notice.estimated_price, notice.award_floor_rate)
     except DomainError:

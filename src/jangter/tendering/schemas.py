@@ -7,15 +7,22 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from jangter.kernel.procurement import Category, ContractMethod
+from jangter.kernel.procurement import AwardMethod, Category, ContractMethod
 from jangter.rules.domain import Ruled
 from jangter.tendering.domain.notice import NoticeKind, NoticeStatus
-from jangter.tendering.domain.terms import NoticeTerms
+from jangter.tendering.domain.terms import NoticeTerms, TechnicalItem
 from jangter.tendering.queries import NoticeDetail, NoticeSummary
 
 T = TypeVar("T")
 
 Won = Field(strict=True, gt=0, le=10**15, description="Whole won, greater than zero")
+
+
+class TechnicalItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100, examples=["사업 이해도"])
+    points: Decimal = Field(gt=0, le=100, description="The item's maximum points")
 
 
 class NoticeIn(BaseModel):
@@ -40,9 +47,25 @@ class NoticeIn(BaseModel):
     committee_quorum: int = Field(default=3, ge=2, le=7, description="k of the k-of-n opening committee")
     committee_size: int = Field(default=5, ge=2, le=7, description="n: committee members who hold a share")
     pq_allowed: bool = Field(default=True, description="Bids may be sealed with the post-quantum hybrid suite")
+    award_method: AwardMethod = Field(
+        default=AwardMethod.QUALIFICATION_REVIEW,
+        description="qualification_review (적격심사, default), lowest_price (the lowest bid at or above the floor) "
+        "or negotiated (협상에 의한 계약: technical proposals, then prices)",
+    )
+    software_project: bool = Field(default=False, description="negotiated: a public software project (90 : 10)")
+    differential_step: Decimal | None = Field(
+        default=None, description="negotiated: the 차등점수제 step in points (≤ the rule set's maximum); null: off"
+    )
+    technical_items: list[TechnicalItemIn] = Field(
+        default_factory=list,
+        max_length=20,
+        description="negotiated: the technical items; their points add up to the technical maximum (80 or 90)",
+    )
 
     def to_terms(self) -> NoticeTerms:
-        return NoticeTerms(**self.model_dump())
+        fields = self.model_dump(exclude={"technical_items"})
+        items = tuple(TechnicalItem(i.name, i.points) for i in self.technical_items)
+        return NoticeTerms(**fields, technical_items=items)
 
 
 class NoticeAmendIn(BaseModel):
@@ -171,6 +194,14 @@ class NoticeOut(NoticeSummaryOut):
     committee_size: int
     pq_allowed: bool
     opening_key: OpeningKeyOut | None = Field(description="The current round's opening key (None for a draft)")
+    award_method: AwardMethod
+    rebid_no: int = Field(description="재입찰 번호 (rbidNo): 0 for the original round, then 1, 2 …")
+    technical_max: RuledOut | None = Field(
+        default=None, description="negotiated: the technical maximum (the price maximum is 100 minus it) and its rule"
+    )
+    technical_items: list[TechnicalItemIn] = Field(default_factory=list)
+    differential_step: Decimal | None = None
+    software_project: bool = False
 
     @classmethod
     def of_detail(cls, n: NoticeDetail) -> NoticeOut:
@@ -199,6 +230,12 @@ class NoticeOut(NoticeSummaryOut):
             committee_size=n.committee_size,
             pq_allowed=n.pq_allowed,
             opening_key=None if n.opening_key is None else OpeningKeyOut(**vars(n.opening_key)),
+            award_method=n.award_method,
+            rebid_no=n.rebid_no,
+            technical_max=RuledOut.of(n.technical_max),
+            technical_items=[TechnicalItemIn(name=name, points=points) for name, points in n.technical_items],
+            differential_step=n.differential_step,
+            software_project=n.software_project,
         )
 
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jangter.bidding import ceremony
-from jangter.evaluation.domain.award_floor import award_floor_rate
+from jangter.evaluation.domain.award_floor import award_floor_rate, floor_tier
 from jangter.evaluation.domain.preliminary_prices import generate_preliminary_prices
 from jangter.identity.domain.roles import Actor, OrgKind, Role, require_role
 from jangter.identity.orm import Organisation
@@ -19,14 +20,14 @@ from jangter.identity.service import audit_actor
 from jangter.kernel import audit, counters, idempotency, translog
 from jangter.kernel.calendar import seoul_date
 from jangter.kernel.context import AppContext
-from jangter.kernel.errors import DomainError, NotFound
+from jangter.kernel.errors import DomainError, FieldProblem, NotFound, ValidationProblems
 from jangter.kernel.idempotency import IdempotencyClaim
 from jangter.kernel.ids import Stage, make_number
-from jangter.kernel.procurement import Category, ContractMethod, Jurisdiction
+from jangter.kernel.procurement import AwardMethod, Category, ContractMethod, Jurisdiction
 from jangter.rules.domain import RuleSet
 from jangter.tendering import slots
 from jangter.tendering.domain.notice import NoticeAction, NoticeKind, NoticeStatus, transition
-from jangter.tendering.domain.terms import NoticeTerms, check_terms
+from jangter.tendering.domain.terms import NoticeTerms, TechnicalItem, check_negotiated_terms, check_terms
 from jangter.tendering.domain.timetable import (
     Timetable,
     check_announcement_period,
@@ -68,6 +69,10 @@ def terms_of(notice: Notice) -> NoticeTerms:
         committee_quorum=notice.committee_quorum,
         committee_size=notice.committee_size,
         pq_allowed=notice.pq_allowed,
+        award_method=AwardMethod(notice.award_method),
+        software_project=notice.software_project,
+        differential_step=notice.differential_step,
+        technical_items=tuple(TechnicalItem(name, Decimal(points)) for name, points in notice.technical_items or ()),
     )
 
 
@@ -89,6 +94,11 @@ def _apply_terms(notice: Notice, terms: NoticeTerms) -> None:
     notice.committee_quorum = terms.committee_quorum
     notice.committee_size = terms.committee_size
     notice.pq_allowed = terms.pq_allowed
+    notice.award_method = terms.award_method.value
+    negotiated = terms.award_method is AwardMethod.NEGOTIATED
+    notice.software_project = negotiated and terms.software_project
+    notice.differential_step = terms.differential_step if negotiated else None
+    notice.technical_items = [[i.name.strip(), str(i.points)] for i in terms.technical_items] if negotiated else None
 
 
 def load_notice(session: Session, number: str, *, for_update: bool = False) -> Notice:
@@ -241,18 +251,52 @@ def _check_publication_rules(
     announced_at: datetime,
     reannouncement: bool,
 ) -> None:
-    """The rules of koneps-rules §2.5, §2.6 and §3.3 that a notice must meet when it goes public."""
-    check_sequence(terms.timetable, now)
-    check_closing_time(rules, terms.deadline_at, ctx.calendar)
-    check_announcement_period(
-        rules,
-        published_at=announced_at,
-        deadline=terms.deadline_at,
-        category=terms.category,
-        estimated_price=terms.estimated_price,
-        reannouncement=reannouncement,
-    )
+    """The rules of koneps-rules §2.5, §2.6, §3.3 and §4 that a notice must meet when it goes public; every broken
+    rule is reported at once (a single one keeps its own code)."""
+    problems: list[FieldProblem] = []
+    single: DomainError | None = None
+    checks: list[Callable[[], object]] = [
+        lambda: check_sequence(terms.timetable, now),
+        lambda: check_closing_time(rules, terms.deadline_at, ctx.calendar),
+        lambda: check_announcement_period(
+            rules,
+            published_at=announced_at,
+            deadline=terms.deadline_at,
+            category=terms.category,
+            estimated_price=terms.estimated_price,
+            reannouncement=reannouncement,
+            negotiated=terms.award_method is AwardMethod.NEGOTIATED,
+        ),
+    ]
+    if terms.award_method is AwardMethod.NEGOTIATED:
+        checks.append(lambda: check_negotiated_terms(rules, terms))
+    for check in checks:
+        try:
+            check()
+        except ValidationProblems as exc:
+            problems.extend(exc.problems)
+        except DomainError as exc:
+            if exc.field is None:
+                raise
+            single = single or exc
+            problems.extend(exc.problems())
+    if single is not None and len(problems) == 1:
+        raise single
+    if problems:
+        raise ValidationProblems(problems)
     award_floor_rate(rules, terms.category, terms.estimated_price, terms.award_floor_rate)
+    if (
+        terms.award_method is AwardMethod.QUALIFICATION_REVIEW
+        and floor_tier(rules, terms.category, terms.estimated_price) is None
+    ):
+        raise DomainError(
+            "review_formula_missing",
+            "이 분류와 금액에는 적용 규칙에 적격심사 산식이 없습니다. "
+            "낙찰방법을 최저가로 하거나 규칙 세트를 확인하십시오.",
+            "The rules in force have no qualification-review formula for this category and amount; choose the "
+            "lowest-price method or check the rule set.",
+            field="award_method",
+        )
 
 
 def _take_deadline_place(session: Session, rules: RuleSet, deadline: datetime) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
 import secrets
 from datetime import timedelta
@@ -15,7 +16,9 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jangter.config import Settings
-from jangter.identity.domain.roles import Actor
+from jangter.identity import security_log
+from jangter.identity.domain.roles import Actor, scope_for
+from jangter.identity.security_log import Where
 from jangter.identity.service import resolve_session
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError, FieldProblem, ValidationProblems
@@ -25,6 +28,8 @@ from jangter.web.i18n import api_lang
 log = logging.getLogger("jangter.http")
 
 SESSION_COOKIE = "jangter_session"
+#: A random, long-lived id of the browser (koneps-rules §1.4: one firm per device in a tender). Not a secret.
+DEVICE_COOKIE = "jangter_device"
 CSRF_COOKIE = "jangter_csrf"
 PROBLEM_JSON = "application/problem+json"
 
@@ -63,6 +68,14 @@ def api_actor(request: Request) -> Actor | None:
             "인증 토큰이 없거나 만료되었습니다. 다시 로그인하십시오.",
             "The access token is invalid or expired; sign in again.",
             status=401,
+        )
+    needed = scope_for(request.method, request.url.path)
+    if actor.scopes is not None and needed is not None and needed.value not in actor.scopes:
+        raise DomainError(
+            "insufficient_scope",
+            f"이 토큰으로는 할 수 없습니다: '{needed.value}' 권한 범위가 필요합니다.",
+            f"This token may not do that: it needs the '{needed.value}' scope.",
+            status=403,
         )
     request.state.actor = actor
     return actor
@@ -113,7 +126,14 @@ def set_csrf_cookie(request: Request, response: Response) -> None:
 def check_csrf(request: Request, submitted: str | None) -> None:
     expected = request.cookies.get(CSRF_COOKIE)
     if not expected or not submitted or not hmac.compare_digest(expected, submitted):
-        log.warning("csrf_refused path=%s", request.url.path)
+        security_log.record(
+            get_ctx(request),
+            kind="csrf",
+            outcome=security_log.Outcome.REFUSED,
+            where=client_where(request),
+            person_id=getattr(getattr(request.state, "actor", None), "person_id", None),
+            subject=request.url.path,
+        )
         raise DomainError(
             "csrf_failed",
             "보안 확인에 실패했습니다. 페이지를 새로 고친 뒤 다시 시도하십시오.",
@@ -246,3 +266,20 @@ def anonymous_idempotency_claim(request: Request, scope: str, body: Any) -> Idem
     if key is None:
         return None
     return IdempotencyClaim(principal_id=0, scope=scope, key=check_key(key), request_hash=request_fingerprint(body))
+
+
+def client_where(request: Request) -> Where:
+    """Where a request comes from: the client address and the device id (the browser's cookie, or an API client's
+    ``X-Jangter-Device`` header).
+
+    The address is the one uvicorn reports (behind a reverse proxy, set ``--forwarded-allow-ips`` so that it is
+    the client's). A loopback address identifies no client and is left out. In the demo (``JANGTER_DEMO_CLOCK``),
+    where one person plays several firms on one computer, the same-device rule flags instead of refusing."""
+    device = request.cookies.get(DEVICE_COOKIE) or request.headers.get("x-jangter-device") or ""
+    device = device if 8 <= len(device) <= 64 and all(c.isalnum() or c in "-_" for c in device) else ""
+    host = request.client.host if request.client else None
+    try:
+        ip: str | None = None if host is None or ipaddress.ip_address(host).is_loopback else host
+    except ValueError:
+        ip = None
+    return Where(ip=ip, device=device or None, demo=get_settings(request).demo_clock)

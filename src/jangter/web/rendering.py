@@ -18,7 +18,13 @@ from jangter.identity.domain.registration_number import format_brn
 from jangter.identity.domain.roles import REGISTRATION_LABELS, ROLE_LABELS, Role
 from jangter.kernel.calendar import to_seoul
 from jangter.kernel.money import format_won
-from jangter.kernel.procurement import CATEGORY_LABELS, CONTRACT_METHOD_LABELS, JURISDICTION_LABELS, REGIONS
+from jangter.kernel.procurement import (
+    AWARD_METHOD_LABELS,
+    CATEGORY_LABELS,
+    CONTRACT_METHOD_LABELS,
+    JURISDICTION_LABELS,
+    REGIONS,
+)
 from jangter.rules.domain import DEFECT_CLASS_LABELS
 from jangter.tendering.domain.notice import KIND_LABELS, STATUS_LABELS
 from jangter.web.http import csrf_token, get_ctx, get_settings, page_actor, set_csrf_cookie
@@ -39,7 +45,19 @@ _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
     "bid_status": dict(BID_STATUS_LABELS),
     "jurisdiction": dict(JURISDICTION_LABELS),
     "after_failure": dict(AFTER_FAILURE_LABELS),
+    "award_method": dict(AWARD_METHOD_LABELS),
     "defect": dict(DEFECT_CLASS_LABELS),
+    "security_kind": {
+        "sign_in": ("로그인 실패", "Failed sign-in"),
+        "csrf": ("보안 확인(CSRF) 실패", "Failed security check (CSRF)"),
+        "passkey.register": ("패스키 등록 거부", "Passkey registration refused"),
+        "bid.same_ip": ("같은 IP에서 다른 업체 입찰", "Two firms' bids from one IP address"),
+        "bid.same_device": ("같은 PC에서 다른 업체 입찰", "Two firms' bids from one device"),
+        "step_up": ("본인 확인 필요 (오래된 세션)", "Identity check needed (stale session)"),
+        "registration": ("업체 등록 신청 거부", "Firm registration refused"),
+        "bid.signature": ("입찰서 서명 거부 (폐기·미등록 키)", "Bid signature refused (revoked or unknown key)"),
+        "fallback": ("예외 확인 (인증 앱·복구 코드)", "Fallback (authenticator app or recovery code)"),
+    },
     "log_event": {
         "notice.published": ("공고 게시", "Notice published"),
         "notice.amended": ("정정공고", "Notice amended"),
@@ -50,6 +68,9 @@ _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
         "notice.share_presented": ("분할키 제출", "Key share presented"),
         "notice.opened": ("개찰", "Bids opened"),
         "notice.awarded": ("낙찰자 결정", "Award decided"),
+        "notice.reviewed": ("적격심사", "Qualification review entered"),
+        "notice.technical_evaluated": ("기술평가 마감 (점수·제안서 해시)", "Technical evaluation closed"),
+        "notice.negotiated": ("협상 결과", "Negotiation recorded"),
     },
 }
 

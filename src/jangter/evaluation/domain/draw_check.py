@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from jangter.evaluation.domain import price_commitment
+from jangter.evaluation.domain import negotiated, price_commitment
 from jangter.evaluation.domain.award_floor import award_floor_rate, floor_price
 from jangter.evaluation.domain.ranking import BidAmount, rank_bids
 from jangter.evaluation.domain.reserve_price import draw_reserve_price
@@ -61,7 +61,15 @@ class NotRecomputable(ValueError):
     """The round has no opening with revealed prices (it failed before any price was opened, or is not open yet)."""
 
 
-def recompute(number: str, published: Mapping[str, Any], opened: Mapping[str, Any], rules: RuleSet) -> DrawCheck:
+def recompute(
+    number: str,
+    published: Mapping[str, Any],
+    opened: Mapping[str, Any],
+    rules: RuleSet,
+    technical: Mapping[str, Any] | None = None,
+) -> DrawCheck:
+    """Recompute a round's opening from its log events; ``technical`` is the round's ``notice.technical_evaluated``
+    event (negotiated notices: the technical scores committed before the prices were opened)."""
     if "prices" not in opened or "nonce" not in opened:
         raise NotRecomputable(f"round {opened.get('round')} of {number} revealed no prices")
     round_no = int(opened["round"])
@@ -121,6 +129,12 @@ def recompute(number: str, published: Mapping[str, Any], opened: Mapping[str, An
         opened["reserve_price"],
         draw.reserve_price,
     )
+    if terms.get("award_method") == "negotiated":
+        if "negotiation" in opened:  # absent when the round failed before any ranking
+            _negotiation_steps(step, opened, technical, valid, draw.reserve_price, rules, lottery_seed)
+        return DrawCheck(
+            number, round_no, rules.version, tuple(prices), tuple(slots), draw.counts, draw.drawn_slots, tuple(steps)
+        )
     stated = terms.get("award_floor_rate")
     rate = award_floor_rate(
         rules,
@@ -173,6 +187,78 @@ def recompute(number: str, published: Mapping[str, Any], opened: Mapping[str, An
     )
 
 
+def _negotiation_steps(
+    step: Any,
+    opened: Mapping[str, Any],
+    committed: Mapping[str, Any] | None,
+    valid: Sequence[Mapping[str, Any]],
+    reserve_price: int,
+    rules: RuleSet,
+    lottery_seed: bytes,
+) -> None:
+    """협상에 의한 계약 (koneps-rules §4, ADR 0005): the technical scores the opening used are those committed to the
+    log before any price was known; eligibility and the differential scores follow from the committed raw scores;
+    then the price scores and the negotiation order."""
+    logged = opened["negotiation"]
+    used = {str(t["firm_id"]): [t["technical"], t["eligible"]] for t in logged["technical"].values()}
+    firms = (committed or {}).get("firms", [])
+    before = {str(f["firm_id"]): [f["technical"], f["eligible"]] for f in firms if str(f["firm_id"]) in used}
+    step(
+        "technical_committed",
+        "개찰에 쓴 기술점수 = 개찰 전 공개 로그의 기술점수",
+        "Technical scores used = those logged before the opening",
+        "notice.technical_evaluated (logged at the close of the technical evaluation) against notice.opened",
+        before if committed else "missing",
+        used,
+    )
+    if committed:
+        maximum = Decimal(committed["technical_max"])
+        raw = {str(f["firm_id"]): Decimal(f["raw"]) for f in firms if f.get("raw") is not None}
+        step_points = _decimal(committed.get("differential_step"))
+        recomputed = negotiated.technical_results(
+            raw, maximum, step_points, rules.negotiated, {str(f["firm_id"]) for f in firms if f.get("bid")}
+        )
+        step(
+            "technical_scores",
+            "협상적격 (85%) · 차등점수",
+            "Eligibility (85 %) and differential scores",
+            f"eligible at ≥ {rules.negotiated.technical_threshold_pct} % of {maximum} on the raw score; rank k of the "
+            f"eligible bidders gets max − (k − 1) × {step_points} (koneps-rules §4, addendum Q5)",
+            {str(f["firm_id"]): [f["technical"], f["eligible"]] for f in firms if f.get("raw") is not None},
+            {firm: [str(r.technical), r.eligible] for firm, r in recomputed.items()},
+        )
+        step(
+            "price_max",
+            "가격점수 배점",
+            "Price points",
+            "100 − the technical maximum (80 : 20, software 90 : 10)",
+            logged["price_max"],
+            str(Decimal(100) - maximum),
+        )
+    technical = {
+        str(t["firm_id"]): negotiated.TechnicalResult(Decimal(t["raw"]), Decimal(t["technical"]), bool(t["eligible"]))
+        for t in logged["technical"].values()
+    }
+    firm_of = {receipt: str(t["firm_id"]) for receipt, t in logged["technical"].items()}
+    ranking = negotiated.rank_negotiated(
+        [negotiated.PricedBid(b["receipt"], firm_of.get(b["receipt"], ""), int(b["amount"])) for b in valid],
+        technical,
+        reserve_price=reserve_price,
+        price_max=Decimal(logged["price_max"]),
+        rules=rules.negotiated,
+        lottery_seed=lottery_seed,
+    )
+    step(
+        "negotiation_order",
+        "협상순위 (기술 + 가격)",
+        "Negotiation order (technical + price)",
+        "eligible firms at or below the reserve price; price score max × lowest ÷ bid (≥ 80 %) or the low-price "
+        "formula; by total, then technical score, then the lottery (koneps-rules §4)",
+        [[o["receipt"], o["price"], o["total"]] for o in logged["negotiation_order"]],
+        [[p.key, str(p.price), str(p.total)] for p in ranking.order],
+    )
+
+
 def _decimal(value: object) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
@@ -191,3 +277,9 @@ def round_events(
     if not published:
         raise NotRecomputable(f"no publication of round {chosen['round']} in the log")
     return published[-1], chosen
+
+
+def technical_event(events: Sequence[tuple[str, Mapping[str, Any]]], round_no: int) -> Mapping[str, Any] | None:
+    """The round's ``notice.technical_evaluated`` event (negotiated notices), if any."""
+    found = [body for kind, body in events if kind == "notice.technical_evaluated" and body["round"] == round_no]
+    return found[-1] if found else None

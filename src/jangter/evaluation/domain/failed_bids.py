@@ -40,6 +40,7 @@ class FailedRound:
 
     failure: FailureReason
     reannounced: bool  # this round was itself a re-announcement (재공고입찰)
+    negotiated: bool = False  # 협상에 의한 계약: a new round needs new proposals and a new technical evaluation
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,14 @@ def options_after_failure(rules: RuleSet, failed: FailedRound) -> list[Option]:
             "적용 규칙이 재입찰을 허용하지 않습니다.",
             "The rules in force do not allow a re-bid.",
             f"failed_bids.rebid_allowed · {source}",
+        )
+    elif failed.negotiated:
+        rebid = Option(
+            AfterFailure.REBID,
+            False,
+            "협상에 의한 계약은 제안서를 다시 받아 평가해야 하므로 재입찰 대신 재공고하십시오.",
+            "A negotiated contract needs new proposals and a new technical evaluation: re-announce instead.",
+            f"ADR 0005 · {source}",
         )
     elif had_bids_no_winner:
         rebid = Option(

@@ -18,16 +18,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from jangter.evaluation.domain.ranking import Standing
 from jangter.kernel.lottery import lottery_ticket
+from jangter.kernel.money import percent
 from jangter.rules.domain import NegotiatedRules, TieRanking
 
 
 def _round(value: Decimal, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def technical_maximum(rules: NegotiatedRules, *, software_project: bool) -> Decimal:
+    """The technical share of 100 points: 80 by default, 90 for public software projects (§4)."""
+    return rules.software_technical_weight if software_project else rules.technical_weight
+
+
+def price_maximum(rules: NegotiatedRules, *, software_project: bool) -> Decimal:
+    return Decimal(100) - technical_maximum(rules, software_project=software_project)
 
 
 def item_average(scores: Sequence[Decimal], *, trim_extremes: bool) -> Decimal:
@@ -58,7 +69,10 @@ def differential_scores(
         raise ValueError(f"the step must be above 0 and at most {rules.differential_max_step} points")
     dense = rules.differential_ties is TieRanking.DENSE
     ranking = sorted(set(raw.values()) if dense else raw.values(), reverse=True)
-    return {key: max(technical_max - step * ranking.index(score), Decimal(0)) for key, score in raw.items()}
+    return {
+        key: _round(max(technical_max - step * ranking.index(score), Decimal(0)), rules.score_places)
+        for key, score in raw.items()
+    }
 
 
 def price_score(bid: int, lowest: int, reference: int, price_max: Decimal, rules: NegotiatedRules) -> Decimal:
@@ -93,3 +107,99 @@ class Proposal:
 def negotiation_order(proposals: Sequence[Proposal], lottery_seed: bytes) -> list[Proposal]:
     """Eligible proposals in the order the agency negotiates with them (``opengRank``)."""
     return sorted(proposals, key=lambda p: (-p.total, -p.technical, lottery_ticket(lottery_seed, p.key), p.key))
+
+
+@dataclass(frozen=True)
+class TechnicalResult:
+    raw: Decimal  # techEvlNaturVal
+    technical: Decimal  # techEvlVal: the differential score of an eligible firm, else the raw score
+    eligible: bool
+
+
+def evaluate_technical(
+    sheets: Mapping[str, Sequence[Mapping[str, Decimal]]],
+    items: Sequence[str],
+    technical_max: Decimal,
+    step: Decimal | None,
+    rules: NegotiatedRules,
+    competing: Collection[str] | None = None,
+) -> dict[str, TechnicalResult]:
+    """Every firm's technical result from the evaluators' sheets (firm → one sheet per evaluator)."""
+    raw = {
+        firm: technical_score({item: [sheet[item] for sheet in by_evaluator] for item in items}, rules)
+        for firm, by_evaluator in sheets.items()
+    }
+    return technical_results(raw, technical_max, step, rules, competing)
+
+
+def technical_results(
+    raw: Mapping[str, Decimal],
+    technical_max: Decimal,
+    step: Decimal | None,
+    rules: NegotiatedRules,
+    competing: Collection[str] | None = None,
+) -> dict[str, TechnicalResult]:
+    """Eligibility is judged on the raw score; the 차등점수제, when the notice chose a step, ranks the eligible
+    firms that compete (``competing``: those with a sealed bid in the round; everyone when ``None``). An
+    ineligible firm, or one that proposed without bidding, takes no rank and keeps its raw score. The draw check
+    recomputes the logged scores with this same function."""
+    passed = {firm: score for firm, score in raw.items() if eligible(score, technical_max, rules)}
+    ranked = {f: score for f, score in passed.items() if competing is None or f in competing}
+    differential = differential_scores(ranked, technical_max, step, rules) if step is not None and ranked else {}
+    return {firm: TechnicalResult(score, differential.get(firm, score), firm in passed) for firm, score in raw.items()}
+
+
+@dataclass(frozen=True)
+class PricedBid:
+    key: str  # the bid's receipt
+    firm: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class NegotiatedRanking:
+    standing: dict[str, Standing]  # every bid
+    rate: dict[str, Decimal]  # bid ÷ reserve × 100
+    order: list[Proposal]  # the eligible bids in negotiation order (rank = position + 1)
+
+
+def rank_negotiated(
+    bids: Sequence[PricedBid],
+    technical: Mapping[str, TechnicalResult],
+    *,
+    reserve_price: int,
+    price_max: Decimal,
+    rules: NegotiatedRules,
+    lottery_seed: bytes,
+) -> NegotiatedRanking:
+    """The opening of a negotiated round: only bids of technically eligible firms at or below the reserve price
+    are priced; the reserve price is the reference of the price formula, and "lowest" is the lowest of them."""
+    standing: dict[str, Standing] = {}
+    for bid in bids:
+        result = technical.get(bid.firm)
+        if result is None:
+            standing[bid.key] = Standing.NO_PROPOSAL
+        elif not result.eligible:
+            standing[bid.key] = Standing.BELOW_TECHNICAL
+        elif bid.amount > reserve_price:
+            standing[bid.key] = Standing.ABOVE_RESERVE
+        else:
+            standing[bid.key] = Standing.ELIGIBLE
+    priced = [b for b in bids if standing[b.key] is Standing.ELIGIBLE]
+    proposals = []
+    if priced:
+        lowest = min(b.amount for b in priced)
+        proposals = [
+            Proposal(
+                b.key,
+                technical[b.firm].raw,
+                technical[b.firm].technical,
+                price_score(b.amount, lowest, reserve_price, price_max, rules),
+            )
+            for b in priced
+        ]
+    return NegotiatedRanking(
+        standing,
+        {b.key: percent(b.amount, reserve_price) for b in bids},
+        negotiation_order(proposals, lottery_seed),
+    )

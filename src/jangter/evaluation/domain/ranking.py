@@ -34,12 +34,16 @@ class Standing(StrEnum):
     ELIGIBLE = "eligible"  # 정상
     BELOW_FLOOR = "below_floor"  # 낙찰하한선 미달
     ABOVE_RESERVE = "above_reserve"  # 예정가격 초과
+    BELOW_TECHNICAL = "below_technical"  # 협상: 기술능력평가 85 % 미달
+    NO_PROPOSAL = "no_proposal"  # 협상: 제안서 미제출
 
 
 STANDING_LABELS: dict[Standing, tuple[str, str]] = {
     Standing.ELIGIBLE: ("정상", "Valid"),
     Standing.BELOW_FLOOR: ("낙찰하한선 미달", "Below the award floor"),
     Standing.ABOVE_RESERVE: ("예정가격 초과", "Above the reserve price"),
+    Standing.BELOW_TECHNICAL: ("기술평가 미달", "Technical score below the threshold"),
+    Standing.NO_PROPOSAL: ("제안서 미제출", "No technical proposal"),
 }
 
 

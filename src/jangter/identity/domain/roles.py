@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from jangter.kernel.errors import DomainError, Forbidden
@@ -18,6 +19,7 @@ class Role(StrEnum):
     PROCUREMENT_OFFICER = "procurement_officer"  # 계약관 · 공고 담당자
     BID_OFFICIAL = "bid_official"  # 입찰집행관
     OPENING_COMMITTEE = "opening_committee"  # 개찰위원 (holds a share of each opening key)
+    EVALUATOR = "evaluator"  # 평가위원 (scores technical proposals of negotiated notices)
     COMPANY_ADMIN = "company_admin"  # 업체 관리자
     BIDDER = "bidder"  # 입찰 담당자
     OPERATOR = "operator"  # 운영자
@@ -27,6 +29,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.PROCUREMENT_OFFICER: ("공고 담당자", "Procurement officer"),
     Role.BID_OFFICIAL: ("입찰집행관", "Bid official"),
     Role.OPENING_COMMITTEE: ("개찰위원", "Opening committee member"),
+    Role.EVALUATOR: ("평가위원", "Proposal evaluator"),
     Role.COMPANY_ADMIN: ("업체 관리자", "Company administrator"),
     Role.BIDDER: ("입찰 담당자", "Bidder"),
     Role.OPERATOR: ("운영자", "Operator"),
@@ -34,7 +37,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
 
 #: Which roles a person of each kind of organisation may hold.
 ROLES_BY_KIND: dict[OrgKind, frozenset[Role]] = {
-    OrgKind.AGENCY: frozenset({Role.PROCUREMENT_OFFICER, Role.BID_OFFICIAL, Role.OPENING_COMMITTEE}),
+    OrgKind.AGENCY: frozenset({Role.PROCUREMENT_OFFICER, Role.BID_OFFICIAL, Role.OPENING_COMMITTEE, Role.EVALUATOR}),
     OrgKind.SUPPLIER: frozenset({Role.COMPANY_ADMIN, Role.BIDDER}),
     OrgKind.OPERATOR: frozenset({Role.OPERATOR}),
 }
@@ -69,6 +72,10 @@ class Actor:
     org_status: RegistrationStatus
     roles: frozenset[Role]
     org_business_number: str | None = None
+    session_kind: str = ""  # browser | api ("" when acting outside a session, as in scripts and tests)
+    verified_at: datetime | None = None  # the session's last fresh user verification (step-up)
+    fallback_until: datetime | None = None  # an exception by the fallback path counts until then
+    scopes: frozenset[str] | None = None  # an API token's scopes (None: not restricted)
 
     def has(self, role: Role) -> bool:
         return role in self.roles
@@ -100,3 +107,25 @@ def require_approved_supplier(actor: Actor) -> None:
             "입찰참가자격 등록이 승인된 업체만 입찰할 수 있습니다.",
             "Only firms whose registration has been approved may bid.",
         )
+
+
+class Scope(StrEnum):
+    """What an API token may do (OAuth 2 ``scope``); a token asked without scopes may do all its person may."""
+
+    READ = "read"  # every GET
+    BID = "bid"  # submit sealed bids and proposals
+    MANAGE = "manage"  # an agency's acts: notices, opening, award, reviews, evaluations, negotiations
+    ACCOUNT = "account"  # firms, members, signing keys, committee keys, agencies
+
+
+def scope_for(method: str, path: str) -> Scope | None:
+    """The scope an API call needs (``None``: any token, e.g. signing out)."""
+    if path == "/api/v1/auth/logout":
+        return None
+    if method in ("GET", "HEAD"):
+        return Scope.READ
+    if path.endswith("/bids") or path.endswith("/proposal"):
+        return Scope.BID
+    if path.startswith(("/api/v1/firms", "/api/v1/organisations", "/api/v1/agencies", "/api/v1/me")):
+        return Scope.ACCOUNT
+    return Scope.MANAGE

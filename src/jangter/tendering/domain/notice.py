@@ -58,6 +58,7 @@ TRANSITIONS: dict[tuple[NoticeStatus, NoticeAction], NoticeStatus] = {
     (S.CLOSED, A.OPEN): S.OPENED,
     (S.CLOSED, A.FAIL): S.FAILED,
     (S.OPENED, A.AWARD): S.AWARDED,
+    (S.OPENED, A.FAIL): S.FAILED,  # the qualification review found no bid that passes
     (S.FAILED, A.REANNOUNCE): S.PUBLISHED,
     (S.FAILED, A.REBID): S.PUBLISHED,
     (S.FAILED, A.PRIVATE_CONTRACT): S.AWARDED,

@@ -6,13 +6,38 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from jangter.evaluation.domain.negotiated import technical_maximum
 from jangter.kernel.errors import DomainError, FieldProblem, ValidationProblems
 from jangter.kernel.money import require_won
-from jangter.kernel.procurement import REGIONS, Category, ContractMethod
+from jangter.kernel.procurement import REGIONS, AwardMethod, Category, ContractMethod
+from jangter.rules.domain import RuleSet
 from jangter.tendering.domain.timetable import Timetable
 
 TITLE_MAX = 300
 DESCRIPTION_MAX = 20_000
+ITEMS_MAX = 20
+
+
+@dataclass(frozen=True)
+class TechnicalItem:
+    """One item of a negotiated notice's technical evaluation (기술능력 평가항목) and its maximum points."""
+
+    name: str
+    points: Decimal
+
+
+#: What the notice form offers for a negotiated notice, as shares of the technical maximum ([U] a typical 제안요청서
+#: layout; the agency writes its own items).
+DEFAULT_TECHNICAL_ITEMS: tuple[tuple[str, Decimal], ...] = (
+    ("사업 이해도", Decimal("0.25")),  # understanding of the project
+    ("수행 계획", Decimal("0.375")),  # delivery plan
+    ("수행 역량", Decimal("0.25")),  # team and track record
+    ("사업 관리", Decimal("0.125")),  # management
+)
+
+
+def default_items(technical_max: Decimal) -> tuple[TechnicalItem, ...]:
+    return tuple(TechnicalItem(name, technical_max * share) for name, share in DEFAULT_TECHNICAL_ITEMS)
 
 
 @dataclass(frozen=True)
@@ -34,6 +59,12 @@ class NoticeTerms:
     committee_quorum: int = 3  # k: committee members needed to open (security.md §3.2: 3 of 5 by default)
     committee_size: int = 5  # n: members holding a share
     pq_allowed: bool = True  # bidders may seal with the post-quantum hybrid suite
+    award_method: AwardMethod = AwardMethod.QUALIFICATION_REVIEW  # 적격심사 unless the notice says otherwise
+    # 협상에 의한 계약 only: a public software project (90 : 10), the 차등점수제 step the agency chose (None: raw
+    # technical scores), and the technical items, whose points add up to the technical maximum.
+    software_project: bool = False
+    differential_step: Decimal | None = None
+    technical_items: tuple[TechnicalItem, ...] = ()
 
     @property
     def timetable(self) -> Timetable:
@@ -111,6 +142,68 @@ def check_terms(terms: NoticeTerms) -> None:
             "committee_invalid",
             "개찰위원은 2~7명, 필요 인원(k)은 2명 이상 전체(n) 이하입니다.",
             "The opening committee has 2 to 7 members and needs k of them, 2 ≤ k ≤ n.",
+        )
+    if terms.award_method is AwardMethod.NEGOTIATED:
+        names = [item.name.strip() for item in terms.technical_items]
+        if not names or len(names) > ITEMS_MAX:
+            problem(
+                "technical_items",
+                "technical_items_required",
+                f"기술평가 항목을 1~{ITEMS_MAX}개 입력하십시오.",
+                f"Enter 1 to {ITEMS_MAX} technical evaluation items.",
+            )
+        elif not all(names) or len(set(names)) != len(names) or any(len(n) > 100 for n in names):
+            problem(
+                "technical_items",
+                "technical_items_names",
+                "항목명은 100자 이내로, 서로 다르게 입력하십시오.",
+                "Each item needs its own name of at most 100 characters.",
+            )
+        elif any(not Decimal(0) < item.points <= Decimal(100) for item in terms.technical_items):
+            problem(
+                "technical_items",
+                "technical_items_points",
+                "항목 배점은 0점 초과 100점 이하입니다.",
+                "Each item's points must be above 0 and at most 100.",
+            )
+        if terms.differential_step is not None and not Decimal(0) < terms.differential_step <= Decimal(10):
+            problem(
+                "differential_step",
+                "differential_step_invalid",
+                "차등점수 간격은 0점 초과로 입력하십시오.",
+                "The differential step must be above 0 points.",
+            )
+    if problems:
+        raise ValidationProblems(problems)
+
+
+def check_negotiated_terms(rules: RuleSet, terms: NoticeTerms) -> None:
+    """A negotiated notice's items add up to the technical maximum, and its 차등점수 step is within the rule (§4)."""
+    maximum = technical_maximum(rules.negotiated, software_project=terms.software_project)
+    total = sum((item.points for item in terms.technical_items), Decimal(0))
+    problems: list[FieldProblem] = []
+    if total != maximum:
+        problems.append(
+            FieldProblem(
+                "technical_items",
+                "technical_items_total",
+                f"기술평가 항목 배점의 합({total}점)이 기술능력 배점({maximum}점)과 같아야 합니다 "
+                f"(negotiated.technical_weight · {rules.version}).",
+                f"The items' points add up to {total}; they must add up to the technical maximum of {maximum} "
+                f"(negotiated.technical_weight · {rules.version}).",
+            )
+        )
+    step = terms.differential_step
+    if step is not None and step > rules.negotiated.differential_max_step:
+        problems.append(
+            FieldProblem(
+                "differential_step",
+                "differential_step_too_large",
+                f"차등점수 간격은 {rules.negotiated.differential_max_step}점 이하입니다 "
+                f"(negotiated.differential_max_step · {rules.version}).",
+                f"The differential step is at most {rules.negotiated.differential_max_step} points "
+                f"(negotiated.differential_max_step · {rules.version}).",
+            )
         )
     if problems:
         raise ValidationProblems(problems)

@@ -16,10 +16,22 @@ from jangter.rules.domain import GapCounting, Ruled, RuleSet
 
 
 def minimum_announcement_days(
-    rules: RuleSet, category: Category, estimated_price: int, *, reannouncement: bool = False
+    rules: RuleSet,
+    category: Category,
+    estimated_price: int,
+    *,
+    reannouncement: bool = False,
+    negotiated: bool = False,
 ) -> Ruled[int]:
     """The shortest period a notice must be public before its deadline (koneps-rules §2.5, addendum Q1)."""
     periods = rules.announcement
+    if negotiated and not reannouncement:
+        return Ruled(
+            rules.negotiated.proposal_days,
+            "negotiated.proposal_days",
+            rules.version,
+            "koneps-rules-addendum Q1 (협상에 의한 계약: 제안서 제출마감 40일 전 공고, 시행령 §43)",
+        )
     if reannouncement:
         return Ruled(
             periods.reannouncement_days,
@@ -53,13 +65,16 @@ def check_announcement_period(
     category: Category,
     estimated_price: int,
     reannouncement: bool = False,
+    negotiated: bool = False,
 ) -> Ruled[int]:
     """Refuse a deadline that leaves less than the minimum announcement period.
 
     Days are calendar days in Seoul. With ``exclusive`` counting the day before the deadline is day 1, so a
     7-day rule needs the notice out by deadline − 8 days (deadline on the 20th → notice by the 12th).
     """
-    minimum = minimum_announcement_days(rules, category, estimated_price, reannouncement=reannouncement)
+    minimum = minimum_announcement_days(
+        rules, category, estimated_price, reannouncement=reannouncement, negotiated=negotiated
+    )
     gap = (seoul_date(deadline) - seoul_date(published_at)).days
     needed = minimum.value + (1 if rules.announcement.gap_counting is GapCounting.EXCLUSIVE else 0)
     if gap < needed:

@@ -7,10 +7,11 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from jangter.identity import service
+from jangter.config import Settings
+from jangter.identity import security_log, service
 from jangter.identity.domain.roles import Actor, Role
 from jangter.kernel.errors import DomainError, ValidationProblems
-from jangter.web.http import SESSION_COOKIE, Ctx, Form, check_csrf, get_settings
+from jangter.web.http import SESSION_COOKIE, Ctx, Form, check_csrf, client_where, get_settings
 from jangter.web.i18n import choose_lang
 from jangter.web.pages.forms import FormReader, errors_by_field, safe_next
 from jangter.web.rendering import render
@@ -46,8 +47,18 @@ def login(request: Request, ctx: Ctx, form: Form) -> Response:
             str(form.get("password") or ""),
             kind=service.SessionKind.BROWSER,
             lifetime=timedelta(hours=settings.session_absolute_hours),
+            ip=request.client.host if request.client else None,
+            user_agent=request.headers.get("user-agent"),
         )
     except DomainError as exc:
+        security_log.record(
+            ctx,
+            kind="sign_in",
+            outcome=security_log.Outcome.REFUSED,
+            where=client_where(request),
+            subject=email,
+            detail={"code": exc.code, "method": "password"},
+        )
         return render(
             request,
             "login.html",
@@ -59,16 +70,20 @@ def login(request: Request, ctx: Ctx, form: Form) -> Response:
             status=exc.status,
         )
     response = RedirectResponse(safe_next(reader.text("next"), home_for(issued.actor)), status_code=303)
+    set_session_cookie(response, issued.token, settings)
+    return response
+
+
+def set_session_cookie(response: Response, token: str, settings: Settings) -> None:
     response.set_cookie(
         SESSION_COOKIE,
-        issued.token,
+        token,
         httponly=True,
         samesite="lax",
         secure=settings.secure_cookies,
         max_age=settings.session_absolute_hours * 3600,
         path="/",
     )
-    return response
 
 
 @router.post("/logout")
@@ -130,6 +145,7 @@ def register(request: Request, ctx: Ctx, form: Form) -> HTMLResponse:
                     roles=frozenset({Role.COMPANY_ADMIN, Role.BIDDER}),
                 ),
             ),
+            where=client_where(request),
         )
     except (DomainError, ValidationProblems) as exc:
         errors = errors_by_field(exc, choose_lang(request))

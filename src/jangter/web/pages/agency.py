@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,16 +12,18 @@ from starlette.datastructures import FormData
 
 from jangter.bidding.ceremony import Credential
 from jangter.evaluation import service as evaluation
-from jangter.evaluation.queries import opening_results, private_contract
+from jangter.evaluation.negotiation import negotiation_view
+from jangter.evaluation.queries import opening_results, private_contract, review_view
+from jangter.identity import step_up
 from jangter.identity.domain.roles import Actor, OrgKind, Role, require_role
 from jangter.identity.service import list_orgs
 from jangter.kernel.context import AppContext
-from jangter.kernel.errors import DomainError, ValidationProblems
+from jangter.kernel.errors import DomainError, FieldProblem, ValidationProblems
 from jangter.kernel.ids import parse_notice_reference
-from jangter.kernel.procurement import Category, ContractMethod
+from jangter.kernel.procurement import AwardMethod, Category, ContractMethod
 from jangter.tendering import queries, service
 from jangter.tendering.domain.notice import NoticeAction, NoticeStatus, can
-from jangter.tendering.domain.terms import NoticeTerms
+from jangter.tendering.domain.terms import NoticeTerms, TechnicalItem, default_items
 from jangter.tendering.domain.timetable import Timetable
 from jangter.web.http import Ctx, Form, PageActor, check_csrf
 from jangter.web.i18n import choose_lang
@@ -38,8 +41,21 @@ MESSAGES = {
     "opened": ("개찰했습니다.", "The bids are opened."),
     "awarded": ("낙찰자를 결정했습니다.", "The award is confirmed."),
     "rebid": ("재입찰을 게시했습니다.", "The re-bid is open."),
+    "reviewed": ("적격심사 점수를 저장했습니다.", "The review points are saved."),
     "private_contract": ("수의계약을 기록했습니다.", "The private contract is recorded."),
+    "evaluation_closed": (
+        "기술평가를 마감했습니다. 개찰시각에 가격을 개찰하십시오.",
+        "The technical evaluation is closed.",
+    ),
+    "negotiated": ("협상 결과를 기록했습니다.", "The negotiation is recorded."),
 }
+
+
+def _step_up_window(ctx: AppContext, staff: Actor, rule_set_version: str | None) -> int | None:
+    if rule_set_version is None:
+        return None
+    window = ctx.rules.version(rule_set_version).identity.step_up_minutes
+    return window if step_up.needs_step_up(ctx, staff, window) else None
 
 
 def _agency_staff(actor: Actor | None) -> Actor:
@@ -71,15 +87,48 @@ def _read_terms(reader: FormReader) -> NoticeTerms:
         committee_quorum=reader.integer("committee_quorum", 3),
         committee_size=reader.integer("committee_size", 5),
         pq_allowed=reader.text("pq_allowed") != "no",
+        award_method=reader.choice(
+            "award_method", AwardMethod, AwardMethod.QUALIFICATION_REVIEW, default=AwardMethod.QUALIFICATION_REVIEW
+        ),
+        software_project=reader.text("software_project") == "yes",
+        differential_step=reader.decimal("differential_step"),
+        technical_items=_read_items(reader),
     )
     reader.raise_if_problems()
     return terms
+
+
+def _read_items(reader: FormReader) -> tuple[TechnicalItem, ...]:
+    """'name: points' per line (협상에 의한 계약 only; other methods ignore the field)."""
+    items = []
+    for line in reader.text("technical_items").splitlines():
+        if not line.strip():
+            continue
+        name, _, points = line.rpartition(":")
+        try:
+            items.append(TechnicalItem(name.strip(), Decimal(points.strip())))
+        except InvalidOperation:
+            reader.problems.append(
+                FieldProblem(
+                    "technical_items",
+                    "technical_items_format",
+                    f"'{line.strip()}': '항목명: 배점' 형식으로 입력하십시오.",
+                    f"'{line.strip()}': write 'name: points'.",
+                )
+            )
+            break
+    return tuple(items)
+
+
+def items_text(items: Any) -> str:
+    return "\n".join(f"{name}: {points.normalize():f}" for name, points in items)
 
 
 def _form_context(
     ctx: AppContext, values: dict[str, Any], errors: dict[str, str], number: str | None
 ) -> dict[str, Any]:
     return {
+        "default_items": items_text((i.name, i.points) for i in default_items(Decimal(80))),
         "v": values,
         "errors": errors,
         "number": number,
@@ -162,11 +211,14 @@ def _manage_page(
             "n": notice,
             "options": {o.action.value: o for o in options},
             "private": private_contract(ctx, number),
+            "review": review_view(ctx, staff, number),
+            "negotiation": negotiation_view(ctx, staff, number),
             "results": opening_results(ctx, number),
             "allowed": allowed,
             "message": message,
             "errors": errors or {},
             "opening_due": now >= notice.opening_at,
+            "step_up": _step_up_window(ctx, staff, notice.rule_set_version),
         },
         status=status,
     )
@@ -194,6 +246,10 @@ def edit_notice_form(request: Request, ctx: Ctx, actor: PageActor, reference: st
         "committee_quorum": str(notice.committee_quorum),
         "committee_size": str(notice.committee_size),
         "pq_allowed": "yes" if notice.pq_allowed else "no",
+        "award_method": notice.award_method.value,
+        "software_project": "yes" if notice.software_project else "",
+        "differential_step": "" if notice.differential_step is None else f"{notice.differential_step.normalize():f}",
+        "technical_items": items_text(notice.technical_items),
     }
     return render(request, "notice_form.html", _form_context(ctx, values, {}, number))
 
@@ -219,7 +275,7 @@ def edit_notice(request: Request, ctx: Ctx, actor: PageActor, reference: str, fo
     return RedirectResponse(f"/agency/notices/{number}?done=saved", status_code=303)
 
 
-def _act(
+def act(
     request: Request,
     ctx: AppContext,
     actor: Actor | None,
@@ -244,7 +300,7 @@ def _act(
 
 @router.post("/notices/{reference}/publish")
 def publish(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
-    return _act(
+    return act(
         request,
         ctx,
         actor,
@@ -270,12 +326,12 @@ def amend(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Fo
         changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
         service.amend(ctx, actor, number, changes, reader.text("reason"))
 
-    return _act(request, ctx, actor, reference, form, "amended", run)
+    return act(request, ctx, actor, reference, form, "amended", run)
 
 
 @router.post("/notices/{reference}/cancel")
 def cancel(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
-    return _act(
+    return act(
         request,
         ctx,
         actor,
@@ -286,32 +342,48 @@ def cancel(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: F
     )
 
 
+def _read_timetable(reader: FormReader) -> Timetable:
+    """A new round's bid start, deadline and opening, in Seoul time, from the re-announce and re-bid forms."""
+    timetable = Timetable(
+        reader.seoul_datetime("bid_start_at"),
+        reader.seoul_datetime("deadline_at"),
+        reader.seoul_datetime("opening_at"),
+    )
+    reader.raise_if_problems()
+    return timetable
+
+
 @router.post("/notices/{reference}/reannounce")
 def reannounce(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
     def run(number: str, reader: FormReader) -> None:
-        timetable = Timetable(
-            reader.seoul_datetime("bid_start_at"),
-            reader.seoul_datetime("deadline_at"),
-            reader.seoul_datetime("opening_at"),
-        )
-        reader.raise_if_problems()
-        service.reannounce(ctx, actor, number, timetable)
+        service.reannounce(ctx, actor, number, _read_timetable(reader))
 
-    return _act(request, ctx, actor, reference, form, "reannounced", run)
+    return act(request, ctx, actor, reference, form, "reannounced", run)
+
+
+@router.post("/notices/{reference}/review/{receipt}")
+def review(request: Request, ctx: Ctx, actor: PageActor, reference: str, receipt: str, form: Form) -> Response:
+    staff = _agency_staff(actor)
+    number = parse_notice_reference(reference)[0]
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    points = {k.removeprefix("item_"): reader.text(k) for k in form if k.startswith("item_")}
+    try:
+        evaluation.enter_review(ctx, actor, number, receipt, points)
+    except (DomainError, ValidationProblems) as exc:
+        errors = errors_by_field(exc, choose_lang(request))
+        errors["_receipt"] = receipt
+        errors.setdefault("_action", exc.message(choose_lang(request)))
+        return _manage_page(request, ctx, staff, number, errors=errors, status=exc.status)
+    return RedirectResponse(f"/agency/notices/{number}?done=reviewed#review-h", status_code=303)
 
 
 @router.post("/notices/{reference}/rebid")
 def rebid(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
     def run(number: str, reader: FormReader) -> None:
-        timetable = Timetable(
-            reader.seoul_datetime("bid_start_at"),
-            reader.seoul_datetime("deadline_at"),
-            reader.seoul_datetime("opening_at"),
-        )
-        reader.raise_if_problems()
-        evaluation.rebid(ctx, actor, number, timetable)
+        evaluation.rebid(ctx, actor, number, _read_timetable(reader))
 
-    return _act(request, ctx, actor, reference, form, "rebid", run)
+    return act(request, ctx, actor, reference, form, "rebid", run)
 
 
 @router.post("/notices/{reference}/private-contract")
@@ -322,12 +394,12 @@ def private_contract_form(request: Request, ctx: Ctx, actor: PageActor, referenc
         terms = evaluation.PrivateContractTerms(reader.text("business_number"), amount, reader.text("reason"))
         evaluation.award_private_contract(ctx, actor, number, terms)
 
-    return _act(request, ctx, actor, reference, form, "private_contract", run)
+    return act(request, ctx, actor, reference, form, "private_contract", run)
 
 
 @router.post("/notices/{reference}/open")
 def open_bids(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
-    return _act(
+    return act(
         request,
         ctx,
         actor,
@@ -348,7 +420,7 @@ def _committee(form: FormData) -> list[Credential]:
 
 @router.post("/notices/{reference}/award")
 def award(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
-    return _act(
+    return act(
         request,
         ctx,
         actor,

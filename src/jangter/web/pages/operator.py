@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from jangter.identity import service
+from jangter.identity import security_log, service
 from jangter.identity.domain.roles import OrgKind, RegistrationStatus, Role, require_role
 from jangter.kernel.errors import DomainError
 from jangter.web.http import Ctx, Form, PageActor, check_csrf
@@ -49,3 +49,24 @@ def review(request: Request, ctx: Ctx, actor: PageActor, firm_id: int, form: For
     except DomainError as exc:
         return _page(request, ctx, {firm_id: errors_by_field(exc, choose_lang(request))}, status=exc.status)
     return RedirectResponse("/operator/firms", status_code=303)
+
+
+SECURITY_KINDS = (
+    "sign_in",
+    "csrf",
+    "passkey.register",
+    "step_up",
+    "fallback",
+    "registration",
+    "bid.signature",
+    "bid.same_ip",
+    "bid.same_device",
+)
+
+
+@router.get("/security", response_class=HTMLResponse)
+def security_events(request: Request, ctx: Ctx, actor: PageActor, kind: str | None = None) -> HTMLResponse:
+    """The security log: refusals and flags with who, when, where and what (security.md AT-15)."""
+    chosen = kind if kind in SECURITY_KINDS else None
+    events = security_log.recent(ctx, actor, kind=chosen)
+    return render(request, "operator_security.html", {"events": events, "kinds": SECURITY_KINDS, "kind": chosen})

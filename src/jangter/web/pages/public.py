@@ -8,7 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from jangter.evaluation.domain.award_floor import derive_floor_rate
-from jangter.evaluation.queries import draw_check, opening_results, private_contract
+from jangter.evaluation.negotiation import negotiation_view
+from jangter.evaluation.queries import draw_check, opening_results, private_contract, review_view
 from jangter.kernel.calendar import seoul_date
 from jangter.kernel.errors import DomainError
 from jangter.kernel.ids import parse_notice_reference
@@ -71,7 +72,18 @@ def notice_page(request: Request, ctx: Ctx, actor: PageActor, reference: str) ->
     number = parse_notice_reference(reference)[0]
     notice = queries.get_notice(ctx, number, actor)
     results = opening_results(ctx, number)
-    return render(request, "notice.html", {"n": notice, "results": results, "private": private_contract(ctx, number)})
+    return render(
+        request,
+        "notice.html",
+        {
+            "n": notice,
+            "results": results,
+            "private": private_contract(ctx, number),
+            "review": review_view(ctx, actor, number),
+            "negotiation": negotiation_view(ctx, actor, number),
+            "errors": {},
+        },
+    )
 
 
 @router.get("/notices/{reference}/draw", response_class=HTMLResponse)

@@ -10,13 +10,17 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from jangter.bidding import queries as bid_queries
 from jangter.bidding import service as bidding
 from jangter.bidding.schemas import ReceiptOut
-from jangter.identity.domain.roles import Role, require_role
+from jangter.evaluation.negotiation import negotiation_view
+from jangter.identity import passkeys, step_up
+from jangter.identity.domain.roles import Actor, Role, require_role
+from jangter.kernel.context import AppContext, StepUpPolicy
 from jangter.kernel.errors import DomainError, ValidationProblems
 from jangter.kernel.ids import parse_notice_reference
 from jangter.tendering import queries
-from jangter.web.http import Ctx, Form, PageActor, check_csrf
+from jangter.web.http import Ctx, Form, PageActor, check_csrf, client_where
 from jangter.web.i18n import choose_lang
 from jangter.web.pages.forms import FormReader, errors_by_field
+from jangter.web.pages.security import relying_party
 from jangter.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -25,8 +29,37 @@ router = APIRouter(include_in_schema=False)
 @router.get("/notices/{reference}/bid", response_class=HTMLResponse)
 def bid_form(request: Request, ctx: Ctx, actor: PageActor, reference: str) -> HTMLResponse:
     require_role(actor, Role.BIDDER)
-    notice = queries.get_notice(ctx, parse_notice_reference(reference)[0], actor)
-    return render(request, "bid_form.html", {"n": notice, "errors": {}})
+    number = parse_notice_reference(reference)[0]
+    notice = queries.get_notice(ctx, number, actor)
+    return render(
+        request,
+        "bid_form.html",
+        {
+            "n": notice,
+            "errors": {},
+            "negotiation": negotiation_view(ctx, actor, number),
+            "step_up": _step_up_window(ctx, actor, notice),
+            "passkeys": _passkeys_for_signing(request, ctx, actor),
+        },
+    )
+
+
+def _passkeys_for_signing(request: Request, ctx: AppContext, actor: Actor | None) -> str:
+    """The bidder's passkeys (JSON list of ids) when the bid can be signed with one on this site, else ``""``."""
+    if actor is None or relying_party(request) is None:
+        return ""
+    ids = passkeys.credential_ids(ctx, actor)
+    return json.dumps(ids) if ids else ""
+
+
+def _step_up_window(ctx: AppContext, actor: Actor | None, notice: queries.NoticeDetail) -> int | None:
+    """The window in minutes when this bidder must verify with a passkey before bidding, else ``None``."""
+    if actor is None or notice.rule_set_version is None:
+        return None
+    if passkeys.credential_ids(ctx, actor) and ctx.step_up is not StepUpPolicy.OFF:
+        return None  # the bid is signed with a passkey as it is submitted: that is the check
+    window = ctx.rules.version(notice.rule_set_version).identity.step_up_minutes
+    return window if step_up.needs_step_up(ctx, actor, window) else None
 
 
 @router.post("/notices/{reference}/bid", response_class=HTMLResponse)
@@ -56,13 +89,28 @@ def submit_bid(request: Request, ctx: Ctx, actor: PageActor, reference: str, for
                 "The sealed bid cannot be read.",
                 field="envelope",
             )
-        receipt = bidding.submit_bid(ctx, actor, number, document)
+        signature = reader.text("passkey_assertion")
+        rp = relying_party(request)
+        receipt = bidding.submit_bid(
+            ctx,
+            actor,
+            number,
+            document,
+            where=client_where(request),
+            person_signature=bidding.PersonSignature(rp, signature) if signature and rp else None,
+        )
     except (DomainError, ValidationProblems) as exc:
         notice = queries.get_notice(ctx, number, actor)
         return render(
             request,
             "bid_form.html",
-            {"n": notice, "errors": errors_by_field(exc, choose_lang(request))},
+            {
+                "n": notice,
+                "errors": errors_by_field(exc, choose_lang(request)),
+                "negotiation": negotiation_view(ctx, actor, number),
+                "step_up": _step_up_window(ctx, actor, notice),
+                "passkeys": _passkeys_for_signing(request, ctx, actor),
+            },
             status=exc.status,
         )
     return RedirectResponse(f"/receipts/{receipt.receipt_id}?new=1", status_code=303)

@@ -142,6 +142,24 @@
         x25519: msg.x25519, fingerprint: msg.fingerprint,
       }, amount, picks.sort((a, b) => a - b), await file.text());
       form.querySelector("input[name=envelope]").value = JSON.stringify(envelope);
+      if (msg.passkeys && window.jangterPasskey) {
+        // The bidder signs this very bid: the passkey's challenge is the SHA-256 of the sealed bid.
+        status.textContent = msg.signing;
+        const pk = window.jangterPasskey;
+        let credential;
+        try {
+          credential = await navigator.credentials.get({ publicKey: {
+            challenge: await sha256(fromBase64(envelope.ciphertext)),
+            allowCredentials: JSON.parse(msg.passkeys).map((id) => ({ type: "public-key", id: pk.b64urlToBytes(id) })),
+            userVerification: "required", timeout: 120000,
+          } });
+        } catch (error) {
+          status.textContent = "";
+          show("keyfile", msg.errPasskey + " " + error.message);
+          return;
+        }
+        form.querySelector("input[name=passkey_assertion]").value = JSON.stringify(pk.credentialJSON(credential));
+      }
       document.getElementById("amount").value = "";
       form.dataset.sealed = "yes";
       status.textContent = msg.sent;

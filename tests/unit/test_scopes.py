@@ -1,0 +1,22 @@
+"""Which scope an API call needs (issue #6 point 2: API tokens for machine clients with scopes)."""
+
+import pytest
+
+from jangter.identity.domain.roles import Scope, scope_for
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "scope"),
+    [
+        ("GET", "/api/v1/notices/R26BK00000001/results", Scope.READ),
+        ("POST", "/api/v1/notices/R26BK00000001/bids", Scope.BID),
+        ("PUT", "/api/v1/notices/R26BK00000001/proposal", Scope.BID),
+        ("POST", "/api/v1/notices/R26BK00000001/award", Scope.MANAGE),
+        ("POST", "/api/v1/notices", Scope.MANAGE),
+        ("POST", "/api/v1/firms/7/signing-keys", Scope.ACCOUNT),
+        ("PUT", "/api/v1/me/committee-key", Scope.ACCOUNT),
+        ("POST", "/api/v1/auth/logout", None),
+    ],
+)
+def test_each_call_needs_its_scope(method: str, path: str, scope: Scope | None) -> None:
+    assert scope_for(method, path) is scope
