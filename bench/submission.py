@@ -38,6 +38,7 @@ from bench import opening
 from jangter.bidding.orm import Bid
 from jangter.client import sealing
 from jangter.identity import keys, passwords
+from jangter.identity.domain.firm_profile import BusinessForm
 from jangter.identity.domain.registration_number import brn_check_digit
 from jangter.identity.domain.roles import RegistrationStatus, Role
 from jangter.identity.service import (
@@ -221,7 +222,7 @@ def seed(url: str, pairs_file: Path) -> None:
                     category=Category.GOODS,
                     contract_method=ContractMethod.GENERAL_COMPETITIVE,
                     demand_agency_id=None,
-                    region="36",
+                    region="00",
                     base_amount=100_000_000,
                     estimated_price=90_909_090,
                     a_value=0,
@@ -244,10 +245,15 @@ def seed(url: str, pairs_file: Path) -> None:
                 FirmRegistration(
                     name=f"성능시험 업체 {i}",
                     business_number=brn,
+                    business_form=BusinessForm.SOLE_PROPRIETOR,
                     corporate_number=None,
+                    proprietor_number=f"8001011{i:06d}",
                     representative="대표",
                     address="대전광역시 서구",
                     region="30",
+                    supplies=frozenset(c.value for c in Category),
+                    supply_regions=frozenset({"00"}),
+                    licences=(),
                     admin=NewPerson(
                         f"bid{i}@bench.kr", f"입찰자{i}", PASSWORD, frozenset({Role.BIDDER, Role.COMPANY_ADMIN})
                     ),

@@ -15,7 +15,8 @@ from jangter.client import sealing
 from jangter.client.sealing import NoticeKey
 from jangter.evaluation.queries import review_view
 from jangter.evaluation.service import decide_award, enter_review, open_bids
-from jangter.identity.domain.registration_number import brn_check_digit
+from jangter.identity.domain.firm_profile import BusinessForm, Licence
+from jangter.identity.domain.registration_number import brn_check_digit, corporate_check_digit
 from jangter.identity.domain.roles import Actor, RegistrationStatus, Role
 from jangter.identity.keys import register_committee_key, register_signing_key
 from jangter.identity.service import (
@@ -46,6 +47,51 @@ OPENING = DEADLINE + timedelta(hours=1)
 
 def brn(first_nine: str) -> str:
     return first_nine + str(brn_check_digit(first_nine))
+
+
+def corporate_number(first_twelve: str) -> str:
+    return first_twelve + str(corporate_check_digit(first_twelve))
+
+
+def resident_number(serial: int) -> str:
+    """A well-formed resident registration number (born 1 Jan 1980) for a test proprietor."""
+    return f"8001011{serial:06d}"
+
+
+def firm_registration(name: str, first_nine: str, admin_email: str, **changes: Any) -> FirmRegistration:
+    """An application from a corporation registered for every category, nationwide, with one licence."""
+    base = FirmRegistration(
+        name=name,
+        business_number=brn(first_nine),
+        business_form=BusinessForm.CORPORATION,
+        corporate_number=corporate_number("110111" + first_nine[-6:]),
+        proprietor_number=None,
+        representative="대표",
+        address="서울특별시 중구 세종대로 110",
+        region="11",
+        supplies=frozenset(c.value for c in Category),
+        supply_regions=frozenset({"00"}),
+        licences=(Licence("0003", "토목공사업", f"서울-{first_nine[-4:]}"),),
+        admin=NewPerson(admin_email, "관리자", PASSWORD, frozenset({Role.COMPANY_ADMIN, Role.BIDDER})),
+    )
+    return replace(base, **changes)
+
+
+def firm_body(name: str, business_number: str, admin_email: str, **changes: Any) -> dict[str, Any]:
+    """The API's registration body for the same kind of firm as :func:`firm_registration`."""
+    return {
+        "name": name,
+        "business_number": business_number,
+        "business_form": "corporation",
+        "corporate_number": corporate_number("110111" + business_number.replace("-", "")[-7:-1]),
+        "representative": "대표",
+        "address": "서울특별시 중구 세종대로 110",
+        "region": "11",
+        "supplies": ["goods", "services", "works"],
+        "supply_regions": ["00"],
+        "licences": [{"code": "0003", "name": "토목공사업", "number": "서울-0001"}],
+        "admin": {"email": admin_email, "name": "관리자", "password": PASSWORD},
+    } | changes
 
 
 def terms(**changes: Any) -> NoticeTerms:
@@ -171,13 +217,11 @@ def make_world(ctx: AppContext, firms: int = 3, jurisdiction: Jurisdiction = Jur
     for i in range(firms + 1):
         firm_id = register_firm(
             ctx,
-            FirmRegistration(
-                name=f"시험업체 {i}",
-                business_number=brn(f"1208{i:05d}"),
-                corporate_number=None,
+            firm_registration(
+                f"시험업체 {i}",
+                f"1208{i:05d}",
+                f"bid{i}@firm.kr",
                 representative=f"대표{i}",
-                address="서울특별시 중구 세종대로 110",
-                region="11",
                 admin=NewPerson(
                     f"bid{i}@firm.kr", f"입찰자{i}", PASSWORD, frozenset({Role.BIDDER, Role.COMPANY_ADMIN})
                 ),

@@ -33,6 +33,7 @@ from jangter.kernel.db import Database
 from jangter.kernel.errors import DomainError, ValidationProblems
 from jangter.kernel.mail import Mailer
 from jangter.kernel.randomness import SystemRandomSource
+from jangter.oversight.api import router as oversight_api
 from jangter.rules.loader import load_rule_book
 from jangter.rules.store import stored_documents_if_migrated
 from jangter.tendering.api import router as tendering_api
@@ -118,7 +119,15 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
     app.state.ctx = context
     app.state.settings = settings
 
-    for router in (identity_api, tendering_api, bidding_api, evaluation_api, negotiation_api, transparency_api):
+    for router in (
+        identity_api,
+        tendering_api,
+        bidding_api,
+        evaluation_api,
+        negotiation_api,
+        transparency_api,
+        oversight_api,
+    ):
         app.include_router(router)
     for page_router in (
         public.router,

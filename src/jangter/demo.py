@@ -25,7 +25,8 @@ from jangter.client import sealing
 from jangter.evaluation.negotiation import submit_proposal
 from jangter.evaluation.queries import review_view
 from jangter.evaluation.service import decide_award, enter_review, open_bids
-from jangter.identity.domain.registration_number import brn_check_digit
+from jangter.identity.domain.firm_profile import BusinessForm, Licence
+from jangter.identity.domain.registration_number import brn_check_digit, corporate_check_digit
 from jangter.identity.domain.roles import Actor, RegistrationStatus, Role
 from jangter.identity.keys import register_committee_key, register_signing_key
 from jangter.identity.orm import Organisation, Person
@@ -67,24 +68,63 @@ class DemoFirm:
     representative: str
     region: str
     address: str
+    licensed: tuple[tuple[str, str], ...] = ()
 
     @property
     def business_number(self) -> str:
         return self.first_nine + str(brn_check_digit(self.first_nine))
 
+    @property
+    def form(self) -> BusinessForm:
+        return BusinessForm.CORPORATION if "(주)" in self.name else BusinessForm.SOLE_PROPRIETOR
+
+    @property
+    def corporate_number(self) -> str | None:
+        if self.form is not BusinessForm.CORPORATION:
+            return None
+        first_twelve = "1101" + self.first_nine[:8]
+        return first_twelve + str(corporate_check_digit(first_twelve))
+
+    @property
+    def proprietor_number(self) -> str | None:
+        # A made-up, well-formed number (born 1 Jan 1975); the platform keeps only its keyed hash.
+        return None if self.form is BusinessForm.CORPORATION else "7501011" + self.first_nine[:6]
+
+    @property
+    def licences(self) -> tuple[Licence, ...]:
+        return tuple(Licence(code, name, f"{self.region}-{self.first_nine[-4:]}") for code, name in self.licensed)
+
 
 FIRMS = [
-    DemoFirm("hanbit", "(주)한빛건설", "120815432", "김한빛", "11", "서울특별시 중구 세종대로 110"),
+    DemoFirm(
+        "hanbit", "(주)한빛건설", "120815432", "김한빛", "11", "서울특별시 중구 세종대로 110", (("0003", "토목공사업"),)
+    ),
     DemoFirm("daehan", "대한정보기술(주)", "214867201", "이대한", "11", "서울특별시 강남구 테헤란로 152"),
     DemoFirm("saebyeol", "새별전기(주)", "305861127", "박새별", "30", "대전광역시 서구 둔산로 100"),
     DemoFirm("pureun", "푸른환경산업", "410223318", "최푸른", "41", "경기도 양평군 양평읍 양근로 1"),
     DemoFirm("mirae", "(주)미래소프트", "220879045", "정미래", "41", "경기도 성남시 분당구 판교역로 235"),
-    DemoFirm("donghae", "동해토건(주)", "227810334", "강동해", "51", "강원특별자치도 강릉시 경강로 2100"),
+    DemoFirm(
+        "donghae",
+        "동해토건(주)",
+        "227810334",
+        "강동해",
+        "51",
+        "강원특별자치도 강릉시 경강로 2100",
+        (("0003", "토목공사업"),),
+    ),
     DemoFirm("garam", "가람기계", "314045566", "윤가람", "44", "충청남도 천안시 서북구 공단1로 50"),
     DemoFirm("seouldata", "(주)서울데이터", "211886620", "한서울", "11", "서울특별시 마포구 월드컵북로 400"),
     DemoFirm("namdo", "남도조경", "409129981", "오남도", "46", "전라남도 무안군 삼향읍 오룡길 1"),
     DemoFirm("hangyeol", "한결사무기기", "128302457", "서한결", "41", "경기도 고양시 일산동구 중앙로 1275"),
-    DemoFirm("bareun", "(주)바른설비", "135817789", "임바른", "28", "인천광역시 남동구 정각로 29"),
+    DemoFirm(
+        "bareun",
+        "(주)바른설비",
+        "135817789",
+        "임바른",
+        "28",
+        "인천광역시 남동구 정각로 29",
+        (("6202", "기계설비ㆍ가스공사업"),),
+    ),
     DemoFirm("uri", "우리출판인쇄", "101903312", "문우리", "11", "서울특별시 종로구 종로 1"),
 ]
 
@@ -142,6 +182,12 @@ class _Demo:
             NewPerson("operator@pps.go.kr", "조달청 운영자", DEMO_PASSWORD, frozenset({Role.OPERATOR})),
         )
         operator = actor_of_person(self.ctx, operator_id)
+        add_member(
+            self.ctx,
+            operator,
+            operator.org_id,
+            NewPerson("auditor@pps.go.kr", "조달청 감사인", DEMO_PASSWORD, frozenset({Role.AUDITOR})),
+        )
         advance()
         for slug, name, name_en, code, jurisdiction, region in AGENCIES:
             agency_id = create_agency(self.ctx, operator, NewAgency(name, name_en, code, jurisdiction, region))
@@ -186,10 +232,15 @@ class _Demo:
                 FirmRegistration(
                     name=firm.name,
                     business_number=firm.business_number,
-                    corporate_number=None,
+                    business_form=firm.form,
+                    corporate_number=firm.corporate_number,
+                    proprietor_number=firm.proprietor_number,
                     representative=firm.representative,
                     address=firm.address,
                     region=firm.region,
+                    supplies=frozenset(c.value for c in Category),
+                    supply_regions=frozenset({"00"}),
+                    licences=firm.licences,
                     admin=NewPerson(
                         f"bid@{firm.slug}.example",
                         f"{firm.representative}",
@@ -363,7 +414,7 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
                 published=published,
                 deadline=deadline,
                 a_value=a_value,
-                region="36" if agency == "mois" else "11",
+                region="00",
                 description=f"{title}에 관한 입찰공고입니다. 세부 내용은 과업지시서를 참조하십시오.",
             )
             demo.bids(number, base, group, published)
@@ -381,7 +432,7 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
             published=published,
             deadline=deadline,
             a_value=52_000_000,
-            region="41",
+            region="00",
         )
         demo.bids(
             number,
@@ -405,7 +456,7 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
             published=published,
             deadline=deadline,
             opening_delay=timedelta(days=10),
-            region="36",
+            region="00",
             description="제안요청서에 따라 기술 제안서와 가격 입찰서를 제출하십시오. 기술 80 : 가격 20, 차등점수 1점.",
             award_method=AwardMethod.NEGOTIATED,
             technical_items=default_items(Decimal(80)),
@@ -481,7 +532,7 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
                 12,
                 10,
                 [approved[1], approved[4]],
-                "36",
+                "00",
             ),
             ("사무용 복합기 구매 (40대)", "mois", Category.GOODS, 148_500_000, 9, 11, [approved[9]], "00"),
             ("서울특별시청 본관 LED 조명 교체 구매", "seoul", Category.GOODS, 86_900_000, 10, 14, [], "11"),
@@ -492,7 +543,7 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
                 688_000_000,
                 11,
                 10,
-                [approved[0], approved[5]],
+                [approved[3], approved[9]],  # 지역제한: firms with their head office in Gyeonggi
                 "41",
             ),
             ("서울 한강공원 수목 관리 용역", "seoul", Category.SERVICES, 74_800_000, 13, 15, [], "11"),

@@ -14,7 +14,7 @@ from jangter.identity.security_log import SecurityEvent
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from tests.e2e.conftest import token
-from tests.support import DEADLINE, OPENING, PASSWORD, World, brn, make_world
+from tests.support import DEADLINE, OPENING, PASSWORD, World, brn, firm_body, make_world
 
 PROBLEM = "application/problem+json"
 
@@ -48,14 +48,7 @@ def world(ctx: AppContext) -> World:
 
 
 def test_a_wrong_business_registration_number_is_refused(client: TestClient, ctx: AppContext) -> None:
-    body: dict[str, Any] = {
-        "name": "새업체",
-        "business_number": "124-81-00997",
-        "representative": "홍길동",
-        "address": "서울",
-        "region": "11",
-        "admin": {"email": "new@firm.kr", "name": "홍길동", "password": PASSWORD},
-    }
+    body: dict[str, Any] = firm_body("새업체", "124-81-00997", "new@firm.kr")
     refused = problem(client.post("/api/v1/firms", json=body), 422, "business_number_check_digit")
     assert refused["errors"][0]["field"] == "business_number"
     assert "검증번호" in refused["detail"]
@@ -232,14 +225,7 @@ def test_creating_posts_honour_the_idempotency_key(client: TestClient, world: Wo
         client.post(path, json=member, headers=operator | {"Idempotency-Key": "m-1"}).json()
         == client.post(path, json=member, headers=operator | {"Idempotency-Key": "m-1"}).json()
     )
-    firm = {
-        "name": "(주)재시도",
-        "business_number": brn("555810123"),
-        "representative": "김",
-        "address": "서울",
-        "region": "11",
-        "admin": {"email": "retry@firm.kr", "name": "김", "password": PASSWORD},
-    }
+    firm = firm_body("(주)재시도", brn("555810123"), "retry@firm.kr")
     once = client.post("/api/v1/firms", json=firm, headers={"Idempotency-Key": "reg-1"})
     twice = client.post("/api/v1/firms", json=firm, headers={"Idempotency-Key": "reg-1"})
     assert once.status_code == twice.status_code == 201

@@ -25,7 +25,7 @@ from jangter.kernel.procurement import Jurisdiction
 from jangter.transparency.verifier import verify_export, verify_receipt
 from jangter.worker import integrate_log
 from tests.e2e.conftest import token
-from tests.support import DEADLINE, OPENING, PASSWORD, brn
+from tests.support import DEADLINE, OPENING, PASSWORD, brn, firm_body
 
 NOTICE = {
     "title": "정부세종청사 냉난방기 교체 공사",
@@ -74,14 +74,15 @@ def test_a_notice_goes_from_draft_to_award_through_the_api(
         business_number = brn(f"31081{i:04d}")
         firm = client.post(
             "/api/v1/firms",
-            json={
-                "name": name,
-                "business_number": business_number,
-                "representative": f"대표{i}",
-                "address": "세종특별자치시 한누리대로 2130",
-                "region": "36",
-                "admin": {"email": f"bid{i}@firm.kr", "name": f"입찰자{i}", "password": PASSWORD},
-            },
+            json=firm_body(
+                name,
+                business_number,
+                f"bid{i}@firm.kr",
+                representative=f"대표{i}",
+                address="세종특별자치시 한누리대로 2130",
+                region="36",
+                admin={"email": f"bid{i}@firm.kr", "name": f"입찰자{i}", "password": PASSWORD},
+            ),
         )
         assert firm.status_code == 201, firm.text
         assert firm.json()["registration_status"] == "waiting"

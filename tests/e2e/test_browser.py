@@ -394,3 +394,37 @@ def test_a_bidder_with_a_passkey_signs_the_bid_itself_with_it(
     fill()
     expect(page.get_by_role("heading", name="입찰서 접수증")).to_be_visible()
     expect(page.locator("main")).to_contain_text("패스키로 본인 서명")
+
+
+def test_a_committee_member_verifies_with_their_own_passkey_at_the_opening(
+    live_server: tuple[str, OffsetClock, Path], page: Page
+) -> None:
+    """Issue #6 point 3: presenting an opening share needs the member's own fresh check. A member who registered
+    a passkey verifies with it on the bid official's screen; without it the opening is refused, naming them."""
+    base = live_server[0].replace("127.0.0.1", "localhost")
+    virtual_authenticator(page)
+    sign_in(page, base, "committee1@mois.go.kr")
+    page.goto(f"{base}/account/security")
+    page.get_by_label("새 패스키 이름").fill("위원 보안키")
+    page.get_by_role("button", name="패스키 등록").click()
+    expect(page.locator("p.notice-ok")).to_contain_text("패스키를 등록했습니다")
+    sign_out(page)
+
+    sign_in(page, base, "official@mois.go.kr")
+    page.goto(f"{base}/agency/notices")
+    page.get_by_role("link", name="청사 방호 및 시설관리 용역").click()
+
+    def fill() -> None:
+        for i in range(1, 4):
+            page.locator(f"#m{i}-email").fill(f"committee{i}@mois.go.kr")
+            page.locator(f"#m{i}-password").fill(DEMO_PASSWORD)
+            page.locator(f"#m{i}-passphrase").fill(DEMO_PASSPHRASE)
+
+    fill()
+    page.get_by_role("button", name="개찰", exact=True).click()
+    expect(page.locator("main")).to_contain_text("본인 확인이 필요합니다")
+    fill()
+    page.locator("fieldset").filter(has_text="개찰위원 1").get_by_role("button", name="이 위원의 패스키로 확인").click()
+    expect(page.locator("#m1-status")).to_contain_text("확인되었습니다")
+    page.get_by_role("button", name="개찰", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("개찰했습니다")

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from jangter.cli import app
 from jangter.config import Settings
+from jangter.identity.domain.registration_number import corporate_check_digit
 from jangter.identity.domain.roles import Actor
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
@@ -255,13 +257,20 @@ def test_firm_registration_page_checks_the_number_and_the_operator_approves(
 ) -> None:
     make_world(ctx, firms=0)
     form = client.get("/register")
-    data = {
+    data: dict[str, Any] = {
         "csrf": csrf_of(form.text),
         "name": "(주)새업체",
         "business_number": "220-81-62518",
+        "business_form": "corporation",
+        "corporate_number": "",
         "representative": "홍길동",
         "address": "서울",
         "region": "11",
+        "supplies": ["goods", "services"],
+        "supply_regions": ["11", "41"],
+        "licence_code": ["6202", "", ""],
+        "licence_name": ["기계설비ㆍ가스공사업", "", ""],
+        "licence_number": ["서울-2024-17", "", ""],
         "admin_name": "홍길동",
         "admin_email": "hong@new.kr",
         "password": PASSWORD,
@@ -270,11 +279,21 @@ def test_firm_registration_page_checks_the_number_and_the_operator_approves(
     refused = client.post("/register", data=data)
     assert refused.status_code == 422
     assert "검증번호" in error_next_to(refused.text, "business_number")
-    accepted = client.post("/register", data=data | {"business_number": "220-81-62517"})
+    assert 'value="기계설비ㆍ가스공사업"' in refused.text  # what was typed stays in the form
+    data["business_number"] = "220-81-62517"
+    no_corporate_number = client.post("/register", data=data)
+    assert "법인등록번호" in error_next_to(no_corporate_number.text, "corporate_number")
+    data["corporate_number"] = "110111-" + "123456" + str(corporate_check_digit("110111123456"))
+    no_supplies = client.post("/register", data={k: v for k, v in data.items() if k != "supplies"})
+    assert "공급 분야" in error_next_to(no_supplies.text, "supplies")
+    bad_licence = client.post("/register", data=data | {"licence_code": ["62O2", "", ""]})
+    assert "4자리" in error_next_to(bad_licence.text, "licence_0")
+    accepted = client.post("/register", data=data)
     assert accepted.status_code == 200 and "심사 후" in accepted.text
     sign_in(client, "operator@pps.go.kr")
     page = client.get("/operator/firms")
     assert "(주)새업체" in page.text
+    assert "기계설비ㆍ가스공사업" in page.text and "경기도" in page.text  # licences and regions, for the review
     firm_id = re.search(r'action="/operator/firms/(\d+)/review"', page.text)
     assert firm_id
     reject = client.post(

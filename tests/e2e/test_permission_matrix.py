@@ -22,7 +22,7 @@ from jangter.tendering import service as tendering
 from tests.support import PASSWORD, all_routes, make_world, terms
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
-ROLES = ("anonymous", "bidder", "admin", "officer", "official", "committee", "evaluator", "operator")
+ROLES = ("anonymous", "bidder", "admin", "officer", "official", "committee", "evaluator", "operator", "auditor")
 EMAILS = {
     "bidder": "bidonly@firm.kr",
     "admin": "adminonly@firm.kr",
@@ -31,6 +31,7 @@ EMAILS = {
     "committee": "committee0@gov.kr",
     "evaluator": "evaluator0@gov.kr",
     "operator": "operator@pps.go.kr",
+    "auditor": "auditor@pps.go.kr",
 }
 REFUSED = {401, 403, 404, 405, 422}
 
@@ -88,6 +89,8 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
         key: add_member(ctx, world.operator, firm_a.org_id, NewPerson(EMAILS[key], key, PASSWORD, frozenset(roles)))
         for key, roles in (("bidder", {Role.BIDDER}), ("admin", {Role.COMPANY_ADMIN}))
     }
+    auditor = NewPerson(EMAILS["auditor"], "감사인", PASSWORD, frozenset({Role.AUDITOR}))
+    add_member(ctx, world.operator, world.operator.org_id, auditor)
     own_notice = world.publish()
     receipts = [world.bid(own_notice, i, 90_000_000 + i, (1 + i, 5 + i)).receipt_id for i in range(2)]
     other_draft = tendering.create_draft(ctx, world.other_officer, terms(title="다른 기관의 작성 중 공고"))

@@ -14,11 +14,13 @@ from jangter.bidding.queries import my_bids
 from jangter.bidding.service import get_receipt, submit_bid
 from jangter.client import sealing
 from jangter.identity import security_log
+from jangter.identity.orm import Organisation
 from jangter.kernel.audit import AuditRecord
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError
 from jangter.kernel.idempotency import IdempotencyClaim
+from jangter.kernel.procurement import Category
 from jangter.kernel.signing import verify_signature
 from jangter.tendering import service as tendering
 from tests.support import make_world, terms
@@ -274,3 +276,57 @@ def test_every_change_leaves_an_audit_record_and_none_holds_sealed_content(ctx: 
     assert len(bid_records) == 2
     text = " ".join(str(r.after) for r in bid_records)
     assert "87654321" not in text and "91234567" not in text
+
+
+def test_a_firm_bids_only_in_its_categories_and_where_a_regional_limit_admits_it(ctx: AppContext) -> None:
+    """koneps-rules §1.2: a firm is registered for goods, works and/or services; a notice limited to a region
+    (참가제한지역, g2b-openapi CONTRACT.md ``prtcptLmtRgnCd``) admits firms whose head office is there."""
+    world = make_world(ctx, firms=2)
+    with ctx.uow() as uow:  # firm 1 is registered for goods only, with its head office in Gyeonggi
+        firm = uow.session.get(Organisation, world.firms[1].org_id)
+        assert firm is not None
+        firm.supplies, firm.region = "goods", "41"
+        uow.commit()
+    works = world.publish(category=Category.WORKS, a_value=0)
+    seoul_only = world.publish(region="11")
+    gyeonggi_only = world.publish(region="41")
+    for number, code in ((works, "not_registered_for_category"), (seoul_only, "region_restricted")):
+        with pytest.raises(DomainError) as refused:
+            world.bid(number, 1, 90_000_000, (1, 2))
+        assert (refused.value.code, refused.value.status) == (code, 403)
+    assert count_bids(ctx) == 0
+    world.bid(gyeonggi_only, 1, 90_000_000, (1, 2))
+    with pytest.raises(DomainError) as refused:
+        world.bid(gyeonggi_only, 0, 90_000_000, (1, 2))  # firm 0's head office is in Seoul
+    assert refused.value.code == "region_restricted"
+    world.bid(works, 0, 90_000_000, (1, 2))
+    assert count_bids(ctx) == 2
+
+
+def test_rotating_the_signing_key_keeps_earlier_bids_valid_and_their_receipts_verifiable(
+    ctx: AppContext, clock: OffsetClock
+) -> None:
+    """Issue #6 point 4: the company administrator registers a new key and revokes the old one; a bid signed while
+    the old key was valid still opens, and its receipt still verifies. A key belongs to one firm."""
+    from jangter.evaluation.queries import opening_results
+    from jangter.identity.keys import register_signing_key, revoke_signing_key
+    from tests.support import OPENING
+
+    world = make_world(ctx, firms=2)
+    number = world.publish()
+    document = world.seal(number, 0, 90_000_000, (1, 2))
+    old = submit_bid(ctx, world.firms[0], number, document)
+    world.bid(number, 1, 91_000_000, (2, 3))
+    firm = world.firms[0]
+    _, new_key = sealing.generate_signing_key()
+    register_signing_key(ctx, firm, firm.org_id, sealing.public_key_b64(new_key))
+    revoke_signing_key(ctx, firm, firm.org_id, str(document["key_id"]))
+    with pytest.raises(DomainError) as taken:  # the same key for another firm
+        register_signing_key(ctx, world.firms[1], world.firms[1].org_id, sealing.public_key_b64(new_key))
+    assert taken.value.code == "signing_key_exists"
+    assert get_receipt(ctx, firm, old.receipt_id) == old
+    assert verify_signature(ctx.signer.public_bytes, old.leaf.encode(), bytes.fromhex(old.signature))
+    clock.set(OPENING)
+    world.open(number)
+    [result] = opening_results(ctx, number)
+    assert [(b.firm_name, b.invalid_reason) for b in result.bids] == [("시험업체 0", None), ("시험업체 1", None)]

@@ -106,3 +106,29 @@ def test_wrong_reused_and_expired_codes_are_refused(ctx: AppContext, clock: Offs
     with pytest.raises(DomainError) as refused:  # enrolled: a second enrolment is refused
         fallback.start_enrolment(ctx, bidder)
     assert refused.value.code == "otp_enrolled"
+
+
+def test_the_app_secret_is_sealed_at_rest_and_an_older_bare_secret_still_works(
+    ctx: AppContext, clock: OffsetClock
+) -> None:
+    from jangter.identity.orm import TotpSecret
+
+    world = make_world(ctx, firms=1)
+    bidder = world.firms[0]
+    enrolment = fallback.start_enrolment(ctx, bidder)
+    with ctx.db.reading() as session:
+        row = session.get(TotpSecret, bidder.person_id)
+        assert row is not None
+        stored = row.secret
+    assert stored.startswith("v1:") and enrolment.secret not in stored
+    totp = pyotp.TOTP(enrolment.secret)
+    fallback.confirm_enrolment(ctx, bidder, totp.at(clock.now()))
+    with ctx.uow() as uow:  # a secret stored bare, before sealing existed
+        legacy = uow.session.get(TotpSecret, bidder.person_id)
+        assert legacy is not None
+        legacy.secret = enrolment.secret
+        uow.commit()
+    token, actor = browser(ctx)
+    clock.advance(timedelta(seconds=30))
+    fallback.fallback_step_up(ctx, actor, token, totp.at(clock.now()))
+    assert fallback.status(ctx, actor).used == 1

@@ -16,13 +16,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from jangter.identity.domain.roles import RegistrationStatus, Role
-from jangter.identity.service import FirmRegistration, NewPerson, register_firm, review_firm
+from jangter.identity.domain.roles import RegistrationStatus
+from jangter.identity.service import register_firm, review_firm
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from jangter.kernel.mail import Mailer
 from jangter.notifications.outbox import OutboxMail, deliver_due
-from tests.support import PASSWORD, brn, make_world
+from tests.support import firm_registration, make_world
 
 
 class Sink:
@@ -55,20 +55,7 @@ def subject(message: email.message.Message) -> str:
 
 
 def apply(ctx: AppContext, operator: Any, name: str, number: str) -> int:
-    return register_firm(
-        ctx,
-        FirmRegistration(
-            name=name,
-            business_number=brn(number),
-            corporate_number=None,
-            representative="대표",
-            address="서울특별시 중구 세종대로 110",
-            region="11",
-            admin=NewPerson(
-                f"admin-{number}@firm.kr", "관리자", PASSWORD, frozenset({Role.COMPANY_ADMIN, Role.BIDDER})
-            ),
-        ),
-    )
+    return register_firm(ctx, firm_registration(name, number, f"admin-{number}@firm.kr"))
 
 
 def test_the_firm_is_told_of_the_decision_by_e_mail_once(ctx: AppContext, smtp: tuple[Sink, Controller]) -> None:

@@ -307,11 +307,11 @@ def browser(ctx: AppContext) -> tuple[str, Actor]:
 
 
 def test_opening_and_awarding_from_a_browser_need_a_fresh_check_too(ctx: AppContext, clock: OffsetClock) -> None:
-    """Issue #6 point 3: presenting the opening and the award are decisive acts (the committee members re-enter
-    their password and passphrase at the opening; the official's own session must be fresh)."""
+    """Issue #6 point 3: presenting the opening and the award are decisive acts (the official's own session must be
+    fresh, and each committee member shows a fresh check of their own)."""
     from jangter.evaluation.service import decide_award, open_bids
     from jangter.kernel.procurement import AwardMethod
-    from tests.support import OPENING
+    from tests.support import OPENING, actor_by_email
 
     world = make_world(ctx, firms=2)
     strict = replace(ctx, step_up=StepUpPolicy.REQUIRED)
@@ -326,7 +326,16 @@ def test_opening_and_awarding_from_a_browser_need_a_fresh_check_too(ctx: AppCont
     register(ctx, world.official, device)
     ceremony = passkeys.step_up_options(ctx, official, RP)
     passkeys.step_up(ctx, official, issued.token, RP, ceremony.challenge_id, json.dumps(device.get(ceremony.options)))
-    open_bids(strict, browser_actor(ctx, issued), number, world.committee[:3])
+    members = []
+    for member in world.committee[:3]:  # each member verifies with their own passkey (test_committee_presence)
+        key = SoftAuthenticator(RP.id, RP.origin)
+        register(ctx, actor_by_email(ctx, member.email), key)
+        presence = passkeys.presence_options(ctx, RP, member.email, number)
+        credential = json.dumps(key.get(presence.options))
+        members.append(
+            replace(member, proof=passkeys.verify_presence(ctx, RP, presence.challenge_id, credential, number))
+        )
+    open_bids(strict, browser_actor(ctx, issued), number, members)
     clock.set(clock.now() + timedelta(minutes=31))
     refused("step_up_required", decide_award, strict, browser_actor(ctx, issued), number)
     decide_award(strict, world.official, number)  # outside a browser session (a script): not asked

@@ -1,4 +1,4 @@
-"""Business and corporate registration numbers (koneps-rules §1.3)."""
+"""Business, corporate and resident registration numbers (koneps-rules §1.2, §1.3)."""
 
 import pytest
 
@@ -8,6 +8,7 @@ from jangter.identity.domain.registration_number import (
     is_valid_brn,
     normalise_brn,
     normalise_corporate_number,
+    normalise_resident_number,
 )
 from jangter.kernel.errors import DomainError
 
@@ -52,3 +53,29 @@ def test_corporate_number_check_digit() -> None:
     with pytest.raises(DomainError) as refused:
         normalise_corporate_number("110111-1234568")
     assert refused.value.code == "corporate_number_check_digit"
+
+
+@pytest.mark.parametrize(
+    ("number", "born"),
+    [("800101-1234567", "1980"), ("0501013234567", "2005"), ("991231-2000000", "1999"), ("000229-3000001", "2000")],
+)
+def test_a_sole_proprietors_resident_number_needs_a_real_birth_date(number: str, born: str) -> None:
+    # koneps-rules §1.2 (one firm per sole proprietor) needs the person; the 7th digit gives the century.
+    assert normalise_resident_number(number) == number.replace("-", "")
+
+
+@pytest.mark.parametrize(
+    ("number", "code"),
+    [
+        ("800101-123456", "resident_number_malformed"),
+        ("８００１０１-1234567", "resident_number_malformed"),
+        ("801301-1234567", "resident_number_birth_date"),
+        ("010229-3000000", "resident_number_birth_date"),  # 2001 was not a leap year
+        ("000229-1000000", "resident_number_birth_date"),  # neither was 1900
+    ],
+)
+def test_a_malformed_resident_number_is_refused_next_to_its_field(number: str, code: str) -> None:
+    with pytest.raises(DomainError) as refused:
+        normalise_resident_number(number)
+    assert refused.value.code == code
+    assert refused.value.field == "proprietor_number"

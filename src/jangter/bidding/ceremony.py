@@ -18,8 +18,8 @@ import itertools
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric import x25519
@@ -31,6 +31,7 @@ from jangter.bidding.domain import opening_key as ok
 from jangter.bidding.domain.envelope import SUITES, SuiteId
 from jangter.bidding.orm import OpeningKey, OpeningShare
 from jangter.evaluation.domain import price_commitment
+from jangter.identity import fallback, passkeys, security_log, step_up
 from jangter.identity.domain.roles import Actor, Role
 from jangter.identity.keys import CommitteeKey, unwrap_committee_key
 from jangter.identity.orm import Person, PersonRole
@@ -148,11 +149,15 @@ def prepare_round(
 
 @dataclass(frozen=True)
 class Credential:
-    """A committee member present at the opening: sign-in e-mail, password (fresh check) and key passphrase."""
+    """A committee member present at the opening: sign-in e-mail, password (fresh check) and key passphrase; and,
+    where the step-up asks for it, a proof of a fresh passkey check (:func:`passkeys.verify_presence`) or a code
+    from their authenticator app."""
 
     email: str
     password: str
     passphrase: str
+    proof: str = field(default="", repr=False)
+    code: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -183,18 +188,67 @@ class Present:
     key: x25519.X25519PrivateKey
 
 
-def present_members(ctx: AppContext, credentials: Sequence[Credential]) -> list[Present]:
+def present_members(
+    ctx: AppContext,
+    credentials: Sequence[Credential],
+    *,
+    verify: Verification | None = None,
+) -> list[Present]:
     """The step-up: each member's password checked afresh and their committee key unlocked with their passphrase
-    (both deliberately slow KDFs), each in its own short transaction, before the opening's."""
+    (both deliberately slow KDFs), each in its own short transaction, before the opening's. With ``verify`` (an
+    opening from a browser), each member the policy asks must also show a passkey check made within the window,
+    or a code from their authenticator app (a counted fallback)."""
     present = []
     for credential in credentials:
         member = reauthenticate(ctx, credential.email, credential.password)
+        if verify is not None and step_up.member_must_verify(ctx, member.person_id):
+            _check_presence(ctx, member, credential, verify)
         with ctx.db.reading() as session:
             committee_key = session.get(CommitteeKey, member.person_id)
         if committee_key is None:
             raise _not_on_committee(member)
         present.append(Present(member, unwrap_committee_key(committee_key, credential.passphrase)))
     return present
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What a member's fresh check is measured against: the notice, and the window (identity.step_up_minutes)."""
+
+    number: str
+    window_minutes: int
+    where: security_log.Where | None = None
+
+
+def _check_presence(ctx: AppContext, member: Actor, credential: Credential, verify: Verification) -> None:
+    at = (
+        passkeys.presence_verified_at(ctx, credential.proof, member.person_id, verify.number)
+        if credential.proof
+        else None
+    )
+    if at is not None and ctx.clock.now() - at <= timedelta(minutes=verify.window_minutes):
+        return
+    if credential.code.strip():
+        fallback.committee_code(ctx, member, credential.code, subject=verify.number, where=verify.where)
+        return
+    security_log.record(
+        ctx,
+        kind="step_up",
+        outcome=security_log.Outcome.REFUSED,
+        where=verify.where,
+        person_id=member.person_id,
+        org_id=member.org_id,
+        subject=verify.number,
+        detail={"act": "committee_share", "window_minutes": verify.window_minutes, "stale": at is not None},
+    )
+    raise DomainError(
+        "member_step_up_required",
+        f"개찰위원 {member.name}의 본인 확인이 필요합니다: 최근 {verify.window_minutes}분 안에 그 위원의 패스키로 "
+        "확인하거나, 인증 앱의 6자리 코드를 입력하십시오.",
+        f"Committee member {member.name} must verify: with their own passkey within the last "
+        f"{verify.window_minutes} minutes, or with the 6-digit code from their authenticator app.",
+        status=403,
+    )
 
 
 def _not_on_committee(member: Actor) -> DomainError:

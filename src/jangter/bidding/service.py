@@ -27,6 +27,7 @@ from jangter.bidding.domain import envelope as env
 from jangter.bidding.domain.bid import BidStatus
 from jangter.bidding.orm import Bid
 from jangter.identity import passkeys, security_log, step_up
+from jangter.identity.domain import firm_profile
 from jangter.identity.domain.roles import Actor, Role, require_approved_supplier, require_role
 from jangter.identity.keys import FirmSigningKey
 from jangter.identity.orm import Organisation, Person
@@ -172,10 +173,16 @@ _KEY_FOR_BID = (
     )
     .scalar_subquery()
 )
-#: The notice and the firm's signing key in one round trip (this is the hot path).
+_ORGS = cast(Table, Organisation.__table__)
+_FIRM_PROFILE = select(_ORGS.c.supplies, _ORGS.c.region).where(_ORGS.c.id == bindparam("firm_id"))
+#: The notice, the firm's signing key and what the firm is registered for, in one round trip (the hot path).
 _NOTICE_FOR_BID = select(
     type_coerce(sql_now(), UTCDateTime()).label("db_now"),
     _KEY_FOR_BID.label("signing_key"),
+    _FIRM_PROFILE.with_only_columns(_ORGS.c.supplies).scalar_subquery().label("firm_supplies"),
+    _FIRM_PROFILE.with_only_columns(_ORGS.c.region).scalar_subquery().label("firm_region"),
+    _NOTICES.c.category,
+    _NOTICES.c.region,
     _NOTICES.c.id,
     _NOTICES.c.status,
     _NOTICES.c.deadline_at,
@@ -340,6 +347,13 @@ def submit_bid(
             # The early answer uses the database clock too: a skewed application server changes nothing.
             _check_open(notice.status, notice.deadline_at, notice.bid_start_at, notice.db_now)
             env.check_binding(envelope, notice=notice_number, order=notice.order, firm=bidder.org_business_number or "")
+            if refused := firm_profile.participation_problem(
+                supplies=firm_profile.decode(notice.firm_supplies),
+                head_office=notice.firm_region,
+                category=notice.category,
+                notice_region=notice.region,
+            ):
+                raise refused
             if envelope.suite is env.SuiteId.PQ and not notice.pq_allowed:
                 raise DomainError(
                     "suite_not_allowed",

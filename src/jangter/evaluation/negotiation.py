@@ -29,6 +29,7 @@ from jangter.evaluation import records
 from jangter.evaluation.domain import negotiated
 from jangter.evaluation.domain.ranking import FailureReason
 from jangter.evaluation.orm import EvaluationSheet, NegotiationEntry, Opening, TechnicalEvaluation, TechnicalProposal
+from jangter.identity.domain import firm_profile
 from jangter.identity.domain.roles import Actor, OrgKind, Role, require_approved_supplier, require_role
 from jangter.identity.orm import Organisation, Person
 from jangter.identity.service import audit_actor
@@ -136,6 +137,16 @@ def submit_proposal(
                 "제안서 제출 기간이 아직 시작되지 않았습니다.",
                 "Proposals are not accepted before the bidding period starts.",
             )
+        firm = session.get(Organisation, bidder.org_id)
+        if firm is not None and (
+            refused := firm_profile.participation_problem(
+                supplies=firm_profile.decode(firm.supplies),
+                head_office=firm.region,
+                category=notice.category,
+                notice_region=notice.region,
+            )
+        ):
+            raise refused
         row = session.scalars(
             select(TechnicalProposal)
             .options(defer(TechnicalProposal.content))  # replaced, never read

@@ -34,7 +34,7 @@ from jangter.evaluation.domain.failed_bids import AfterFailure, FailedRound, Opt
 from jangter.evaluation.domain.ranking import BidAmount, FailureReason, failure_before_opening, rank_bids
 from jangter.evaluation.domain.reserve_price import draw_reserve_price
 from jangter.evaluation.orm import Opening, PreliminaryPrice, PrivateContract, ReviewScore
-from jangter.identity import step_up
+from jangter.identity import security_log, step_up
 from jangter.identity.domain.registration_number import normalise_brn
 from jangter.identity.domain.roles import Actor, OrgKind, Role, require_role
 from jangter.identity.keys import FirmSigningKey
@@ -196,13 +196,21 @@ def _raise_alert(ctx: AppContext, official: Actor, number: str, round_no: int, r
         uow.commit()
 
 
-def open_bids(ctx: AppContext, actor: Actor | None, number: str, committee: Sequence[Credential] = ()) -> None:
+def open_bids(
+    ctx: AppContext,
+    actor: Actor | None,
+    number: str,
+    committee: Sequence[Credential] = (),
+    where: security_log.Where | None = None,
+) -> None:
     """개찰. With fewer valid bids than the rule needs, the round fails without any key being rebuilt; otherwise
     ``committee`` (k members present together) rebuilds the opening key, and every bid is decrypted at once."""
     official = require_role(actor, Role.BID_OFFICIAL)
-    _require_fresh(ctx, official, number, "open")
+    window = _require_fresh(ctx, official, number, "open", where)
+    # From a browser, each member shows a fresh check of their own (issue #6 point 3); machine clients are not asked.
+    verify = ceremony.Verification(number, window, where) if official.session_kind == "browser" else None
     try:
-        present = ceremony.present_members(ctx, committee)
+        present = ceremony.present_members(ctx, committee, verify=verify)
     except DomainError as exc:
         _record_refusal(ctx, official, number, exc)
         raise
@@ -498,13 +506,17 @@ def _rank_negotiated(
     return failure, revealed
 
 
-def _require_fresh(ctx: AppContext, actor: Actor, number: str, act: str) -> None:
-    """Decisive acts from a browser need a fresh passkey check (identity.step_up_minutes of the notice's rules)."""
+def _require_fresh(
+    ctx: AppContext, actor: Actor, number: str, act: str, where: security_log.Where | None = None
+) -> int:
+    """Decisive acts from a browser need a fresh passkey check (identity.step_up_minutes of the notice's rules);
+    returns that window in minutes."""
     with ctx.db.reading() as session:
         notice = load_notice(session, number)
         require_role(actor, *Role, org_id=notice.agency_id)  # someone else's notice: refused before any hint
         window = ctx.rules.version(notice.rule_set_version or "").identity.step_up_minutes
-    step_up.require_fresh(ctx, actor, window, act=act, subject=number)
+    step_up.require_fresh(ctx, actor, window, act=act, subject=number, where=where)
+    return window
 
 
 def decide_award(ctx: AppContext, actor: Actor | None, number: str) -> None:

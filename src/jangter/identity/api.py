@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from jangter.identity import keys, security_log, service
+from jangter.identity.domain.firm_profile import Licence
 from jangter.identity.domain.registration_number import is_valid_brn
 from jangter.identity.domain.roles import OrgKind, RegistrationStatus, Role, Scope, require_role
 from jangter.identity.schemas import (
@@ -104,17 +105,23 @@ def register_firm(ctx: Ctx, body: FirmRegistrationIn, request: Request, response
     claim = anonymous_idempotency_claim(
         request,
         f"POST /firms {normalise_brn_or_raw(body.business_number)}",
-        body.model_dump(mode="json", exclude={"admin": {"password"}}),  # no password in the stored fingerprint
+        # Neither the password nor the resident number goes into the stored fingerprint.
+        body.model_dump(mode="json", exclude={"admin": {"password"}, "proprietor_number": True}),
     )
     firm_id = service.register_firm(
         ctx,
         service.FirmRegistration(
             name=body.name,
             business_number=body.business_number,
+            business_form=body.business_form,
             corporate_number=body.corporate_number,
+            proprietor_number=body.proprietor_number,
             representative=body.representative,
             address=body.address,
             region=body.region,
+            supplies=frozenset(body.supplies),
+            supply_regions=frozenset(body.supply_regions),
+            licences=tuple(Licence(x.code, x.name, x.number) for x in body.licences),
             admin=service.NewPerson(
                 email=body.admin.email,
                 name=body.admin.name,

@@ -8,12 +8,16 @@ path is closed until a passkey is used. Every use, and every refusal, is in the 
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import pyotp
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import func, select, update
 
 from jangter.identity import security_log
@@ -36,6 +40,21 @@ FALLBACK_PERIOD = timedelta(days=365)  # [U] the period the limit counts over (d
 class Enrolment:
     secret: str  # base32, for typing into the app
     uri: str  # otpauth:// for a QR code
+
+
+def _seal_secret(ctx: AppContext, person_id: int, secret: str) -> str:
+    """The TOTP secret as stored: AES-256-GCM under a key derived from the platform key, bound to the person, so a
+    copy of the database alone does not give anyone's codes."""
+    nonce = os.urandom(12)
+    sealed = AESGCM(ctx.signer.derive_key("totp")).encrypt(nonce, secret.encode(), f"totp:{person_id}".encode())
+    return "v1:" + base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def _open_secret(ctx: AppContext, row: TotpSecret) -> str:
+    if not row.secret.startswith("v1:"):
+        return row.secret  # enrolled before secrets were sealed; sealed again at the next enrolment
+    raw = base64.urlsafe_b64decode(row.secret[3:])
+    return AESGCM(ctx.signer.derive_key("totp")).decrypt(raw[:12], raw[12:], f"totp:{row.person_id}".encode()).decode()
 
 
 def _code_hash(code: str) -> str:
@@ -68,7 +87,8 @@ def start_enrolment(ctx: AppContext, actor: Actor) -> Enrolment:
         if row is None:
             row = TotpSecret(person_id=actor.person_id)
             uow.session.add(row)
-        row.secret, row.created_at, row.confirmed_at, row.last_step = secret, now, None, 0
+        row.secret = _seal_secret(ctx, actor.person_id, secret)
+        row.created_at, row.confirmed_at, row.last_step = now, None, 0
         uow.commit()
         email = person.email
     return Enrolment(secret, pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER))
@@ -94,7 +114,7 @@ def confirm_enrolment(ctx: AppContext, actor: Actor, code: str) -> list[str]:
         row = uow.session.get(TotpSecret, actor.person_id)
         if row is None or row.confirmed_at is not None:
             raise Conflict("otp_not_started", "먼저 인증 앱 등록을 시작하십시오.", "Start the enrolment first.")
-        if not _accept(pyotp.TOTP(row.secret), row, code, now):
+        if not _accept(pyotp.TOTP(_open_secret(ctx, row)), row, code, now):
             raise _bad_code()
         row.confirmed_at = now
         uow.session.execute(
@@ -152,55 +172,62 @@ def status(ctx: AppContext, actor: Actor) -> FallbackStatus:
     )
 
 
+def _spend(ctx: AppContext, session: Any, person_id: int, code: str, now: datetime) -> tuple[str, int]:
+    """Check and spend a TOTP code or a recovery code of this person: returns (method, uses so far), or raises
+    the refusal. A TOTP step is spent also when the limit refuses it (the caller commits either way)."""
+    rules = identity_rules(ctx)
+    used = session.scalar(
+        select(func.count())
+        .select_from(FallbackUse)
+        .where(FallbackUse.person_id == person_id, FallbackUse.at > now - FALLBACK_PERIOD)
+    )
+    row = session.get(TotpSecret, person_id, with_for_update=True)
+    if (used or 0) >= rules.fallback_max:
+        raise DomainError(
+            "fallback_limit_reached",
+            f"예외 확인은 1년에 {rules.fallback_max}번까지입니다 (identity.fallback_max). 패스키로 본인 확인하십시오.",
+            f"The fallback may be used {rules.fallback_max} times a year (identity.fallback_max); verify with "
+            "a passkey.",
+            field="code",
+            status=403,
+        )
+    if row is None or row.confirmed_at is None:
+        raise DomainError(
+            "otp_not_enrolled",
+            "인증 앱을 등록하지 않았습니다. [로그인 보안]에서 등록하십시오.",
+            "No authenticator app is enrolled; enrol one under Sign-in security.",
+            field="code",
+        )
+    if _accept(pyotp.TOTP(_open_secret(ctx, row)), row, code, now):
+        return "totp", used or 0
+    spare = session.scalars(
+        select(RecoveryCode).where(
+            RecoveryCode.person_id == person_id,
+            RecoveryCode.code_hash == _code_hash(code),
+            RecoveryCode.used_at.is_(None),
+        )
+    ).first()
+    if spare is None:
+        raise _bad_code()
+    spare.used_at = now
+    return "recovery", used or 0
+
+
 def fallback_step_up(
     ctx: AppContext, actor: Actor, session_token: str, code: str, where: security_log.Where | None = None
 ) -> datetime:
     """Use the fallback path for this session: a TOTP code or a recovery code. Returns until when it counts."""
     now = ctx.clock.now()
     rules = identity_rules(ctx)
+    until = now + timedelta(hours=rules.fallback_hours)
     refusal: DomainError | None = None
     with ctx.uow() as uow:
         session = uow.session
-        used = session.scalar(
-            select(func.count())
-            .select_from(FallbackUse)
-            .where(FallbackUse.person_id == actor.person_id, FallbackUse.at > now - FALLBACK_PERIOD)
-        )
-        row = session.get(TotpSecret, actor.person_id, with_for_update=True)
-        method = ""
-        if (used or 0) >= rules.fallback_max:
-            refusal = DomainError(
-                "fallback_limit_reached",
-                f"예외 확인은 1년에 {rules.fallback_max}번까지입니다 (identity.fallback_max). "
-                "패스키로 본인 확인하십시오.",
-                f"The fallback may be used {rules.fallback_max} times a year (identity.fallback_max); verify with "
-                "a passkey.",
-                field="code",
-                status=403,
-            )
-        elif row is None or row.confirmed_at is None:
-            refusal = DomainError(
-                "otp_not_enrolled",
-                "인증 앱을 등록하지 않았습니다. [로그인 보안]에서 등록하십시오.",
-                "No authenticator app is enrolled; enrol one under Sign-in security.",
-                field="code",
-            )
-        elif _accept(pyotp.TOTP(row.secret), row, code, now):
-            method = "totp"
+        try:
+            method, used = _spend(ctx, session, actor.person_id, code, now)
+        except DomainError as exc:
+            refusal = exc
         else:
-            spare = session.scalars(
-                select(RecoveryCode).where(
-                    RecoveryCode.person_id == actor.person_id,
-                    RecoveryCode.code_hash == _code_hash(code),
-                    RecoveryCode.used_at.is_(None),
-                )
-            ).first()
-            if spare is None:
-                refusal = _bad_code()
-            else:
-                spare.used_at, method = now, "recovery"
-        if refusal is None:
-            until = now + timedelta(hours=rules.fallback_hours)
             session.add(FallbackUse(person_id=actor.person_id, method=method, at=now, until=until))
             session.execute(
                 update(LoginSession)
@@ -215,18 +242,59 @@ def fallback_step_up(
                 where=where,
                 person_id=actor.person_id,
                 org_id=actor.org_id,
-                detail={"method": method, "use": (used or 0) + 1, "of": rules.fallback_max, "until": until.isoformat()},
+                detail={"method": method, "use": used + 1, "of": rules.fallback_max, "until": until.isoformat()},
             )
         uow.commit()  # a spent TOTP step stays spent, also when the limit refused it
     if refusal is not None:
-        security_log.record(
-            ctx,
-            kind="fallback",
-            outcome=security_log.Outcome.REFUSED,
-            where=where,
-            person_id=actor.person_id,
-            org_id=actor.org_id,
-            detail={"code": refusal.code},
-        )
+        _log_refusal(ctx, actor, refusal, where)
         raise refusal
     return until
+
+
+def committee_code(
+    ctx: AppContext, member: Actor, code: str, *, subject: str, where: security_log.Where | None = None
+) -> None:
+    """A committee member without their passkey at hand presents a code from their authenticator app (or a
+    recovery code) at the opening. It is a fallback use like any other: counted against
+    ``identity.fallback_max`` and kept in the security log, for this act only."""
+    now = ctx.clock.now()
+    rules = identity_rules(ctx)
+    refusal: DomainError | None = None
+    with ctx.uow() as uow:
+        session = uow.session
+        try:
+            method, used = _spend(ctx, session, member.person_id, code, now)
+        except DomainError as exc:
+            refusal = exc
+        else:
+            session.add(FallbackUse(person_id=member.person_id, method=method, at=now, until=now))
+            security_log.add(
+                session,
+                at=now,
+                kind="fallback",
+                outcome=security_log.Outcome.FLAGGED,
+                where=where,
+                person_id=member.person_id,
+                org_id=member.org_id,
+                subject=subject,
+                detail={"method": method, "act": "committee_share", "use": used + 1, "of": rules.fallback_max},
+            )
+        uow.commit()
+    if refusal is not None:
+        _log_refusal(ctx, member, refusal, where, subject=subject)
+        raise refusal
+
+
+def _log_refusal(
+    ctx: AppContext, actor: Actor, refusal: DomainError, where: security_log.Where | None, subject: str | None = None
+) -> None:
+    security_log.record(
+        ctx,
+        kind="fallback",
+        outcome=security_log.Outcome.REFUSED,
+        where=where,
+        person_id=actor.person_id,
+        org_id=actor.org_id,
+        subject=subject,
+        detail={"code": refusal.code},
+    )

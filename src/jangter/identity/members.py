@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from jangter.identity.domain.roles import ROLES_BY_KIND, Actor, OrgKind, Role, require_role
 from jangter.identity.orm import LoginSession, Organisation, Person, PersonRole
-from jangter.identity.service import NewPerson, _add_person, _normal_email, audit_actor
+from jangter.identity.service import NewPerson, _add_person, audit_actor, normal_email
 from jangter.kernel import audit
 from jangter.kernel.context import AppContext
 from jangter.kernel.db import Base, BigIntPK, JSONType, UTCDateTime
@@ -51,7 +51,7 @@ def invite(ctx: AppContext, actor: Actor | None, org_id: int, email: str, roles:
     """Invite a colleague; the link goes by e-mail (through the outbox). Returns the invitation's link."""
     admin = _admin_of(actor, org_id)
     now = ctx.clock.now()
-    email = _normal_email(email)
+    email = normal_email(email)
     if "@" not in email or len(email) > 254:
         raise DomainError(
             "email_invalid", "이메일 주소가 올바르지 않습니다.", "The e-mail address is not valid.", field="email"

@@ -26,7 +26,17 @@ class Organisation(Base):
     corporate_number: Mapped[str | None] = mapped_column(String(13))
     representative: Mapped[str | None] = mapped_column(String(100))
     address: Mapped[str | None] = mapped_column(String(300))
+    #: head office region (소재지); a notice limited to a region admits firms whose head office is there.
     region: Mapped[str | None] = mapped_column(String(2))
+    #: firms: corporation | sole_proprietor (None for firms registered before the field existed).
+    business_form: Mapped[str | None] = mapped_column(String(16))
+    #: firms: the categories they are registered for (goods,services,works), comma-separated.
+    supplies: Mapped[str | None] = mapped_column(String(40))
+    #: firms: the regions they supply, comma-separated region codes ("00" = nationwide).
+    supply_regions: Mapped[str | None] = mapped_column(String(120))
+    #: sole proprietors: a keyed hash of the proprietor's resident registration number (never the number), so a
+    #: person registers one firm only (koneps-rules §1.2).
+    proprietor_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     registration_status: Mapped[str] = mapped_column(String(16))
     status_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -35,6 +45,17 @@ class Organisation(Base):
     people: Mapped[list[Person]] = relationship(back_populates="organisation")
 
     __table_args__ = (Index("ix_organisation_kind_status", "kind", "registration_status"),)
+
+
+class FirmLicence(Base):
+    """A licence (업종 등록) a firm holds: industry code, name and the licence's number."""
+
+    __tablename__ = "firm_licence"
+
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    number: Mapped[str] = mapped_column(String(40))
 
 
 class Person(Base):
@@ -121,7 +142,8 @@ class TotpSecret(Base):
     __tablename__ = "totp_secret"
 
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
-    secret: Mapped[str] = mapped_column(String(64))
+    #: sealed with AES-GCM ("v1:…", see identity.fallback); a bare base32 secret predates sealing.
+    secret: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_step: Mapped[int] = mapped_column(BigInteger, default=0)  # a code is good once

@@ -7,11 +7,13 @@ the person from the credential id. A counter that does not move forward (a clone
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import webauthn
@@ -32,7 +34,14 @@ from webauthn.helpers.structs import (
 
 from jangter.identity.domain.roles import Actor
 from jangter.identity.orm import LoginSession, Passkey, Person, WebAuthnChallenge
-from jangter.identity.service import IssuedSession, SessionKind, audit_actor, open_session, token_hash
+from jangter.identity.service import (
+    IssuedSession,
+    SessionKind,
+    audit_actor,
+    normal_email,
+    open_session,
+    token_hash,
+)
 from jangter.kernel import audit
 from jangter.kernel.audit import AuditActor
 from jangter.kernel.context import AppContext
@@ -362,6 +371,77 @@ def step_up(
         )
 
     _verify_assertion(ctx, rp, challenge_id, "step_up", credential, refusal, person_id=actor.person_id, then=mark)
+
+
+# --- committee presence: each member verifies with their own passkey at the opening ----------------------------
+
+
+def presence_options(ctx: AppContext, rp: RelyingParty, email: str, number: str) -> Ceremony:
+    """The ceremony for one opening-committee member at the bid official's screen: only the member's own
+    passkeys are allowed (a security key, or their phone through the browser's cross-device prompt)."""
+    with ctx.db.reading() as session:
+        person = session.scalars(select(Person).where(Person.email == normal_email(email))).one_or_none()
+        credentials = (
+            session.scalars(select(Passkey.credential_id).where(Passkey.person_id == person.id)).all()
+            if person is not None
+            else []
+        )
+    if person is None or not credentials:
+        raise _refused(
+            "passkey_required",
+            "이 위원은 패스키를 등록하지 않았습니다. 인증 앱의 6자리 코드를 입력하십시오.",
+            "This member has no passkey registered; enter the 6-digit code from their authenticator app.",
+        )
+    challenge_id, challenge = _new_challenge(ctx, person.id, "presence")
+    options = webauthn.generate_authentication_options(
+        rp_id=rp.id,
+        challenge=challenge,
+        allow_credentials=[PublicKeyCredentialDescriptor(id=c) for c in credentials],
+        user_verification=UserVerificationRequirement.REQUIRED,
+    )
+    return Ceremony(challenge_id, json.loads(webauthn.options_to_json(options)))
+
+
+def verify_presence(ctx: AppContext, rp: RelyingParty, challenge_id: str, credential: str, number: str) -> str:
+    """Verify the member's assertion; returns a proof of presence for this notice, to send with the opening."""
+    with ctx.db.reading() as session:
+        row = session.get(WebAuthnChallenge, challenge_id)
+        person_id = row.person_id if row is not None and row.person_id is not None else -1
+    refusal = _refused(
+        "passkey_not_verified",
+        "위원 본인 확인에 실패했습니다. 그 위원이 등록한 패스키로 다시 시도하십시오.",
+        "The member's identity check failed; try again with a passkey registered to that member.",
+    )
+    verified_at: datetime = _verify_assertion(
+        ctx,
+        rp,
+        challenge_id,
+        "presence",
+        credential,
+        refusal,
+        person_id=person_id,
+        then=lambda _session, _passkey, now: now,
+    )
+    return presence_proof(ctx, person_id, number, verified_at)
+
+
+def presence_proof(ctx: AppContext, person_id: int, number: str, at: datetime) -> str:
+    """``person.notice.unix-time.mac``: a MAC under a key derived from the platform key, so the proof cannot be
+    made for another member, another notice or another time."""
+    body = f"{person_id}.{number}.{int(at.timestamp())}"
+    mac = hmac.new(ctx.signer.derive_key("presence"), body.encode(), hashlib.sha256).hexdigest()
+    return f"{body}.{mac}"
+
+
+def presence_verified_at(ctx: AppContext, proof: str, person_id: int, number: str) -> datetime | None:
+    """When the proof says this member verified for this notice; ``None`` for anything else."""
+    parts = proof.strip().split(".")
+    if len(parts) != 4 or not parts[2].isdigit():
+        return None
+    at = datetime.fromtimestamp(int(parts[2]), UTC)
+    if not hmac.compare_digest(presence_proof(ctx, person_id, number, at), proof.strip()):
+        return None
+    return at
 
 
 # --- management -----------------------------------------------------------------------------------------

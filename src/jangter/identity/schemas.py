@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from jangter.identity.domain.firm_profile import BusinessForm
 from jangter.identity.domain.registration_number import format_brn
 from jangter.identity.domain.roles import Actor, OrgKind, RegistrationStatus, Role
 from jangter.identity.service import OrgView
-from jangter.kernel.procurement import Jurisdiction
+from jangter.kernel.procurement import Category, Jurisdiction
 
 
 class TokenOut(BaseModel):
@@ -53,16 +54,35 @@ class MemberIn(PersonIn):
     roles: list[Role] = Field(min_length=1)
 
 
+class LicenceIO(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(max_length=4, examples=["0003"], description="업종코드 (industry code, 4 digits)")
+    name: str = Field(max_length=100, examples=["토목공사업"])
+    number: str = Field(max_length=40, examples=["서울-01-2345"], description="The licence's registration number")
+
+
 class FirmRegistrationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=200)
     business_number: str = Field(
         max_length=20, examples=["124-81-00998"], description="사업자등록번호, checked by its check digit"
     )
-    corporate_number: str | None = Field(default=None, description="법인등록번호 (13 digits) for corporations")
+    business_form: BusinessForm = Field(description="corporation (법인) or sole_proprietor (개인)")
+    corporate_number: str | None = Field(
+        default=None, max_length=20, description="법인등록번호 (13 digits), required for corporations"
+    )
+    proprietor_number: str | None = Field(
+        default=None,
+        max_length=20,
+        description="대표자 주민등록번호, required for sole proprietors: only a keyed hash is kept, to register one "
+        "firm per person",
+    )
     representative: str = Field(min_length=1, max_length=100)
     address: str = Field(min_length=1, max_length=300)
-    region: str = Field(examples=["11"])
+    region: str = Field(examples=["11"], description="Head office region (소재지)")
+    supplies: list[Category] = Field(min_length=1, examples=[["goods", "services"]])
+    supply_regions: list[str] = Field(min_length=1, examples=[["00"]], description='Region codes; "00" nationwide')
+    licences: list[LicenceIO] = Field(default_factory=list, max_length=20)
     admin: PersonIn
 
 
@@ -91,9 +111,13 @@ class OrgOut(BaseModel):
     jurisdiction: Jurisdiction | None
     business_number: str | None = Field(description="XXX-YY-ZZZZZ")
     representative: str | None
-    region: str | None
+    region: str | None = Field(description="Head office region (소재지)")
     registration_status: RegistrationStatus
     status_reason: str | None
+    business_form: BusinessForm | None = None
+    supplies: list[Category] = Field(default_factory=list, description="Firms: categories registered for")
+    supply_regions: list[str] = Field(default_factory=list, description="Firms: regions supplied")
+    licences: list[LicenceIO] = Field(default_factory=list)
 
     @classmethod
     def of(cls, o: OrgView) -> OrgOut:
@@ -109,6 +133,10 @@ class OrgOut(BaseModel):
             region=o.region,
             registration_status=o.registration_status,
             status_reason=o.status_reason,
+            business_form=o.business_form,
+            supplies=[Category(c) for c in o.supplies],
+            supply_regions=list(o.supply_regions),
+            licences=[LicenceIO(code=x.code, name=x.name, number=x.number) for x in o.licences],
         )
 
 

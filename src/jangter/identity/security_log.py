@@ -115,10 +115,10 @@ class EventView:
 
 
 def recent(ctx: AppContext, actor: Actor | None, *, kind: str | None = None, limit: int = 200) -> list[EventView]:
-    """The latest events, newest first (operator only)."""
+    """The latest events, newest first (operators and auditors)."""
     from jangter.identity.orm import Organisation, Person
 
-    require_role(actor, Role.OPERATOR)
+    require_role(actor, Role.OPERATOR, Role.AUDITOR)
     query = (
         select(SecurityEvent, Person.name, Organisation.name)
         .outerjoin(Person, Person.id == SecurityEvent.person_id)

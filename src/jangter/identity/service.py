@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,7 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jangter.identity import security_log
-from jangter.identity.domain.registration_number import normalise_brn, normalise_corporate_number
+from jangter.identity.domain import firm_profile
+from jangter.identity.domain.firm_profile import BusinessForm, Licence
+from jangter.identity.domain.registration_number import (
+    normalise_brn,
+    normalise_corporate_number,
+    normalise_resident_number,
+)
 from jangter.identity.domain.roles import (
     ROLES_BY_KIND,
     Actor,
@@ -22,7 +29,7 @@ from jangter.identity.domain.roles import (
     Scope,
     require_role,
 )
-from jangter.identity.orm import LoginSession, Organisation, Person, PersonRole
+from jangter.identity.orm import FirmLicence, LoginSession, Organisation, Person, PersonRole
 from jangter.identity.passwords import DUMMY_HASH, check_policy, hash_password, verify_password
 from jangter.kernel import audit, idempotency
 from jangter.kernel.audit import AuditActor
@@ -66,7 +73,7 @@ def _actor_of(person: Person) -> Actor:
     )
 
 
-def _normal_email(email: str) -> str:
+def normal_email(email: str) -> str:
     return email.strip().lower()
 
 
@@ -95,7 +102,7 @@ def _authenticate(uow: UnitOfWork, email: str, password: str, now: datetime) -> 
 
     Failed attempts are committed even though the caller then fails, so that the count survives the refusal.
     """
-    person = uow.session.scalars(select(Person).where(Person.email == _normal_email(email))).one_or_none()
+    person = uow.session.scalars(select(Person).where(Person.email == normal_email(email))).one_or_none()
     if person is None:
         verify_password(DUMMY_HASH, password)
         raise _bad_credentials()
@@ -372,7 +379,7 @@ class NewPerson:
 
 
 def _add_person(session: Session, org: Organisation, new: NewPerson, now: datetime) -> Person:
-    email = _normal_email(new.email)
+    email = normal_email(new.email)
     if "@" not in email or len(email) > 254:
         raise DomainError(
             "email_invalid",
@@ -415,13 +422,30 @@ def _add_person(session: Session, org: Organisation, new: NewPerson, now: dateti
 
 @dataclass(frozen=True)
 class FirmRegistration:
+    """An application for registration (입찰참가자격 등록신청, koneps-rules §1.2).
+
+    A corporation gives its corporate registration number; a sole proprietor gives their resident registration
+    number, which is kept only as a keyed hash so that a person registers one firm. ``region`` is the head office's.
+    """
+
     name: str
     business_number: str
+    business_form: BusinessForm
     corporate_number: str | None
+    proprietor_number: str | None
     representative: str
     address: str
     region: str
+    supplies: frozenset[str]
+    supply_regions: frozenset[str]
+    licences: tuple[Licence, ...]
     admin: NewPerson
+
+
+def proprietor_key(ctx: AppContext, resident_number: str) -> str:
+    """The keyed hash (HMAC-SHA256 under a key derived from the platform key) that stands for a sole proprietor:
+    equal for the same person, and useless to anyone without the platform key."""
+    return hmac.new(ctx.signer.derive_key("proprietor"), resident_number.encode(), hashlib.sha256).hexdigest()
 
 
 def register_firm(
@@ -450,7 +474,7 @@ def register_firm(
 def _register_firm(ctx: AppContext, reg: FirmRegistration, claim: IdempotencyClaim | None) -> int:
     now = ctx.clock.now()
     brn = normalise_brn(reg.business_number)
-    corporate = normalise_corporate_number(reg.corporate_number) if reg.corporate_number else None
+    corporate, proprietor = _legal_identity(ctx, reg)
     for field, value in (
         ("name", reg.name),
         ("representative", reg.representative),
@@ -458,8 +482,13 @@ def _register_firm(ctx: AppContext, reg: FirmRegistration, claim: IdempotencyCla
     ):
         if not value.strip():
             raise DomainError("field_required", "필수 입력 항목입니다.", "This field is required.", field=field)
-    if reg.region not in REGIONS:
-        raise DomainError("region_invalid", "지역을 선택하십시오.", "Please choose a region.", field="region")
+    if reg.region not in REGIONS or reg.region == firm_profile.NATIONWIDE:
+        raise DomainError(
+            "region_invalid", "본사 소재지를 선택하십시오.", "Please choose the head office's region.", field="region"
+        )
+    supplies = firm_profile.check_supplies(reg.supplies)
+    supply_regions = firm_profile.check_supply_regions(reg.supply_regions)
+    licences = firm_profile.check_licences(reg.licences)
     with ctx.uow() as uow:
         if claim is not None and (earlier := idempotency.find(uow.session, claim)) is not None:
             return int(earlier.resource_id)
@@ -472,6 +501,10 @@ def _register_firm(ctx: AppContext, reg: FirmRegistration, claim: IdempotencyCla
                 "A firm with this business registration number is already registered.",
                 field="business_number",
             )
+        if proprietor is not None and uow.session.scalar(
+            select(func.count()).select_from(Organisation).where(Organisation.proprietor_key == proprietor)
+        ):
+            raise _proprietor_taken()
         org = Organisation(
             kind=OrgKind.SUPPLIER.value,
             name=reg.name.strip(),
@@ -480,6 +513,10 @@ def _register_firm(ctx: AppContext, reg: FirmRegistration, claim: IdempotencyCla
             representative=reg.representative.strip(),
             address=reg.address.strip(),
             region=reg.region,
+            business_form=reg.business_form.value,
+            supplies=firm_profile.encode(supplies),
+            supply_regions=firm_profile.encode(supply_regions),
+            proprietor_key=proprietor,
             registration_status=RegistrationStatus.WAITING.value,
             created_at=now,
             updated_at=now,
@@ -487,13 +524,18 @@ def _register_firm(ctx: AppContext, reg: FirmRegistration, claim: IdempotencyCla
         uow.session.add(org)
         try:
             uow.session.flush()
-        except IntegrityError:
+        except IntegrityError:  # a concurrent application with the same business or resident number
+            if proprietor is not None and uow.session.scalar(
+                select(func.count()).select_from(Organisation).where(Organisation.proprietor_key == proprietor)
+            ):
+                raise _proprietor_taken() from None
             raise Conflict(
                 "business_number_taken",
                 "이미 등록된 사업자등록번호입니다.",
                 "A firm with this business registration number is already registered.",
                 field="business_number",
             ) from None
+        uow.session.add_all(FirmLicence(org_id=org.id, code=x.code, name=x.name, number=x.number) for x in licences)
         admin = _add_person(uow.session, org, reg.admin, now)
         audit.record(
             uow.session,
@@ -502,12 +544,54 @@ def _register_firm(ctx: AppContext, reg: FirmRegistration, claim: IdempotencyCla
             action="firm.register",
             entity_type="organisation",
             entity_id=str(org.id),
-            after={"name": org.name, "business_number": brn, "registration_status": org.registration_status},
+            after={
+                "name": org.name,
+                "business_number": brn,
+                "business_form": org.business_form,
+                "supplies": org.supplies,
+                "supply_regions": org.supply_regions,
+                "licences": [x.code for x in licences],
+                "registration_status": org.registration_status,
+            },
         )
         if claim is not None:
             idempotency.remember(uow.session, claim, resource_type="organisation", resource_id=str(org.id), at=now)
         uow.commit()
         return org.id
+
+
+def _legal_identity(ctx: AppContext, reg: FirmRegistration) -> tuple[str | None, str | None]:
+    """(corporate number, proprietor key): a corporation gives its 법인등록번호; a sole proprietor their
+    주민등록번호, which is turned into a keyed hash here and goes no further."""
+    if reg.business_form is BusinessForm.CORPORATION:
+        if not (reg.corporate_number or "").strip():
+            raise DomainError(
+                "corporate_number_required",
+                "법인사업자는 법인등록번호를 입력해야 합니다.",
+                "A corporation must give its corporate registration number.",
+                field="corporate_number",
+            )
+        return normalise_corporate_number(reg.corporate_number or ""), None
+    if not (reg.proprietor_number or "").strip():
+        raise DomainError(
+            "proprietor_number_required",
+            "개인사업자는 대표자 주민등록번호를 입력해야 합니다 (한 사람이 한 업체만 등록할 수 있는지 확인하는 데만 "
+            "쓰며, 번호는 저장하지 않습니다).",
+            "A sole proprietor must give their resident registration number (used only to check that one person "
+            "registers one firm; the number is not stored).",
+            field="proprietor_number",
+        )
+    return None, proprietor_key(ctx, normalise_resident_number(reg.proprietor_number or ""))
+
+
+def _proprietor_taken() -> Conflict:
+    return Conflict(
+        "proprietor_already_registered",
+        "이 대표자는 이미 다른 개인사업자로 등록되어 있습니다. 개인사업자는 한 업체만 등록할 수 있습니다.",
+        "This proprietor has already registered a firm as a sole proprietor; a sole proprietor may register only "
+        "one firm.",
+        field="proprietor_number",
+    )
 
 
 _REVIEW: dict[RegistrationStatus, frozenset[RegistrationStatus]] = {
@@ -739,9 +823,13 @@ class OrgView:
     registration_status: RegistrationStatus
     status_reason: str | None
     created_at: datetime
+    business_form: BusinessForm | None = None
+    supplies: tuple[str, ...] = ()
+    supply_regions: tuple[str, ...] = ()
+    licences: tuple[Licence, ...] = ()
 
 
-def _org_view(org: Organisation) -> OrgView:
+def _org_view(org: Organisation, licences: tuple[Licence, ...] = ()) -> OrgView:
     return OrgView(
         id=org.id,
         kind=OrgKind(org.kind),
@@ -757,6 +845,10 @@ def _org_view(org: Organisation) -> OrgView:
         registration_status=RegistrationStatus(org.registration_status),
         status_reason=org.status_reason,
         created_at=org.created_at,
+        business_form=BusinessForm(org.business_form) if org.business_form else None,
+        supplies=firm_profile.decode(org.supplies),
+        supply_regions=firm_profile.decode(org.supply_regions),
+        licences=licences,
     )
 
 
@@ -765,7 +857,32 @@ def get_org(ctx: AppContext, org_id: int) -> OrgView:
         org = session.get(Organisation, org_id)
         if org is None:
             raise NotFound("기관", "Organisation")
-        return _org_view(org)
+        return _org_view(org, _licences(session, [org.id]).get(org.id, ()))
+
+
+def participation_problem(ctx: AppContext, firm_id: int, category: str, notice_region: str) -> DomainError | None:
+    """Why this firm may not take part in a notice of that category and participation region (None: it may)."""
+    with ctx.db.reading() as session:
+        firm = session.get(Organisation, firm_id)
+        if firm is None:
+            raise NotFound("업체", "Firm")
+        return firm_profile.participation_problem(
+            supplies=firm_profile.decode(firm.supplies),
+            head_office=firm.region,
+            category=category,
+            notice_region=notice_region,
+        )
+
+
+def _licences(session: Session, org_ids: list[int]) -> dict[int, tuple[Licence, ...]]:
+    out: dict[int, list[Licence]] = {}
+    if org_ids:
+        rows = session.scalars(
+            select(FirmLicence).where(FirmLicence.org_id.in_(org_ids)).order_by(FirmLicence.org_id, FirmLicence.code)
+        )
+        for row in rows:
+            out.setdefault(row.org_id, []).append(Licence(row.code, row.name, row.number))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def list_orgs(ctx: AppContext, kind: OrgKind, status: RegistrationStatus | None = None) -> list[OrgView]:
@@ -773,7 +890,9 @@ def list_orgs(ctx: AppContext, kind: OrgKind, status: RegistrationStatus | None 
         query = select(Organisation).where(Organisation.kind == kind.value)
         if status is not None:
             query = query.where(Organisation.registration_status == status.value)
-        return [_org_view(o) for o in session.scalars(query.order_by(Organisation.name))]
+        orgs = list(session.scalars(query.order_by(Organisation.name)))
+        licences = _licences(session, [o.id for o in orgs]) if kind is OrgKind.SUPPLIER else {}
+        return [_org_view(o, licences.get(o.id, ())) for o in orgs]
 
 
 def actor_of_person(ctx: AppContext, person_id: int) -> Actor:

@@ -27,10 +27,18 @@ def needs_step_up(ctx: AppContext, actor: Actor, window_minutes: int) -> bool:
         return False
     if actor.fallback_until is not None and now < actor.fallback_until:  # an exception by the fallback path
         return False
+    return member_must_verify(ctx, actor.person_id)
+
+
+def member_must_verify(ctx: AppContext, person_id: int) -> bool:
+    """Whether this person must verify afresh under the policy: always (required), only when they have a passkey
+    (registered), never (off)."""
+    if ctx.step_up is StepUpPolicy.OFF:
+        return False
     if ctx.step_up is StepUpPolicy.REQUIRED:
         return True
     with ctx.db.reading() as session:  # REGISTERED: only people who can do it are asked
-        return session.scalar(select(Passkey.id).where(Passkey.person_id == actor.person_id).limit(1)) is not None
+        return session.scalar(select(Passkey.id).where(Passkey.person_id == person_id).limit(1)) is not None
 
 
 def step_up_required(window_minutes: int) -> DomainError:

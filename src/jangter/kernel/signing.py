@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,14 @@ class PlatformSigner:
 
     def sign(self, message: bytes) -> bytes:
         return self.private_key.sign(message)
+
+    def derive_key(self, purpose: str) -> bytes:
+        """A 32-byte secret for one purpose (keyed hashes of personal numbers, sealing TOTP secrets), derived from
+        the platform key with HKDF-SHA256, so the deployment keeps one secret, not several."""
+        raw = self.private_key.private_bytes(
+            serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+        )
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"jangter/" + purpose.encode()).derive(raw)
 
     @classmethod
     def generate(cls) -> PlatformSigner:

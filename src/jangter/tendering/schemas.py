@@ -35,7 +35,10 @@ class NoticeIn(BaseModel):
     category: Category
     contract_method: ContractMethod = ContractMethod.GENERAL_COMPETITIVE
     demand_agency_id: int | None = Field(default=None, description="수요기관; null: the issuing agency")
-    region: str = Field(examples=["11"], description="Region code (00 nationwide, 11 Seoul, …)")
+    region: str = Field(
+        examples=["11"],
+        description="참가제한지역: only firms with their head office here may bid (00 nationwide, 11 Seoul, …)",
+    )
     base_amount: int = Won
     estimated_price: int = Won
     a_value: int = Field(default=0, strict=True, ge=0, description="A값 for works (mandatory costs)")

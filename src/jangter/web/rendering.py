@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jangter.bidding.domain.bid import BID_STATUS_LABELS
 from jangter.evaluation.domain.failed_bids import AFTER_FAILURE_LABELS
 from jangter.evaluation.domain.ranking import FAILURE_LABELS, STANDING_LABELS
+from jangter.identity.domain.firm_profile import BUSINESS_FORM_LABELS
 from jangter.identity.domain.registration_number import format_brn
 from jangter.identity.domain.roles import REGISTRATION_LABELS, ROLE_LABELS, Role
 from jangter.kernel.calendar import to_seoul
@@ -47,6 +48,7 @@ _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
     "after_failure": dict(AFTER_FAILURE_LABELS),
     "award_method": dict(AWARD_METHOD_LABELS),
     "defect": dict(DEFECT_CLASS_LABELS),
+    "business_form": dict(BUSINESS_FORM_LABELS),
     "security_kind": {
         "sign_in": ("로그인 실패", "Failed sign-in"),
         "csrf": ("보안 확인(CSRF) 실패", "Failed security check (CSRF)"),

@@ -4,11 +4,13 @@ Business registration number (사업자등록번호): 10 digits written ``XXX-YY
 first nine with weights 1,3,7,1,3,7,1,3,5 plus ``⌊9th digit × 5 / 10⌋``.
 Corporate registration number (법인등록번호): 13 digits; weights 1,2,1,2,… over the first 12, check digit
 ``(10 − sum mod 10) mod 10``.
+Resident registration number (주민등록번호) of a sole proprietor: birth date and century digit only.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from jangter.kernel.errors import DomainError
 
@@ -79,3 +81,31 @@ def normalise_corporate_number(text: str, field: str = "corporate_number") -> st
 
 def format_corporate_number(digits: str) -> str:
     return f"{digits[:6]}-{digits[6:]}"
+
+
+def normalise_resident_number(text: str, field: str = "proprietor_number") -> str:
+    """주민등록번호 (or 외국인등록번호) of a sole proprietor: 13 digits, ``YYMMDD-GNNNNNN``.
+
+    The first six digits are the birth date and the seventh gives the century (9/0: 1800s, 1/2/5/6: 1900s,
+    3/4/7/8: 2000s). The old check digit is not checked: numbers issued since October 2020 have a random last
+    digit. The number itself is never stored (see ``identity.service.proprietor_key``).
+    """
+    digits = _SEPARATORS.sub("", text)
+    if len(digits) != 13 or not digits.isascii() or not digits.isdigit():
+        raise DomainError(
+            "resident_number_malformed",
+            "주민등록번호는 숫자 13자리입니다 (예: 800101-1234567).",
+            "A resident registration number has 13 digits (e.g. 800101-1234567).",
+            field=field,
+        )
+    century = {"9": 1800, "0": 1800, "1": 1900, "2": 1900, "5": 1900, "6": 1900}.get(digits[6], 2000)
+    try:
+        date(century + int(digits[:2]), int(digits[2:4]), int(digits[4:6]))
+    except ValueError:
+        raise DomainError(
+            "resident_number_birth_date",
+            "주민등록번호 앞 6자리가 올바른 생년월일이 아닙니다.",
+            "The first six digits of the resident registration number are not a valid date of birth.",
+            field=field,
+        ) from None
+    return digits

@@ -23,6 +23,7 @@ class Role(StrEnum):
     COMPANY_ADMIN = "company_admin"  # 업체 관리자
     BIDDER = "bidder"  # 입찰 담당자
     OPERATOR = "operator"  # 운영자
+    AUDITOR = "auditor"  # 감사인: reads the audit trail and the security log, changes nothing
 
 
 ROLE_LABELS: dict[Role, tuple[str, str]] = {
@@ -33,13 +34,14 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.COMPANY_ADMIN: ("업체 관리자", "Company administrator"),
     Role.BIDDER: ("입찰 담당자", "Bidder"),
     Role.OPERATOR: ("운영자", "Operator"),
+    Role.AUDITOR: ("감사인", "Auditor"),
 }
 
 #: Which roles a person of each kind of organisation may hold.
 ROLES_BY_KIND: dict[OrgKind, frozenset[Role]] = {
     OrgKind.AGENCY: frozenset({Role.PROCUREMENT_OFFICER, Role.BID_OFFICIAL, Role.OPENING_COMMITTEE, Role.EVALUATOR}),
     OrgKind.SUPPLIER: frozenset({Role.COMPANY_ADMIN, Role.BIDDER}),
-    OrgKind.OPERATOR: frozenset({Role.OPERATOR}),
+    OrgKind.OPERATOR: frozenset({Role.OPERATOR, Role.AUDITOR}),
 }
 
 

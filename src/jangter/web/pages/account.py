@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from jangter.config import Settings
 from jangter.identity import security_log, service
+from jangter.identity.domain.firm_profile import LICENCE_SUGGESTIONS, BusinessForm, Licence
 from jangter.identity.domain.roles import Actor, Role
 from jangter.kernel.errors import DomainError, ValidationProblems
+from jangter.kernel.procurement import Category
 from jangter.web.http import SESSION_COOKIE, Ctx, Form, check_csrf, client_where, get_settings
 from jangter.web.i18n import choose_lang
 from jangter.web.pages.forms import FormReader, errors_by_field, safe_next
@@ -22,6 +25,8 @@ router = APIRouter(include_in_schema=False)
 def home_for(actor: Actor) -> str:
     if actor.has(Role.OPERATOR):
         return "/operator/firms"
+    if actor.has(Role.AUDITOR):
+        return "/operator/audit"
     if actor.has(Role.PROCUREMENT_OFFICER) or actor.has(Role.BID_OFFICIAL):
         return "/agency/notices"
     if actor.has(Role.BIDDER):
@@ -99,18 +104,32 @@ def logout(request: Request, ctx: Ctx, form: Form) -> RedirectResponse:
 
 @router.get("/register", response_class=HTMLResponse)
 def register_form(request: Request) -> HTMLResponse:
-    return render(request, "register.html", {"errors": {}, "v": {}})
+    return render(request, "register.html", _register_context({}, {}))
+
+
+def _register_context(values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    rows = list(values.get("licences", []))
+    rows += [Licence("", "", "")] * max(3 - len(rows), 1)  # blank rows to fill in (no script needed)
+    return {
+        "errors": errors,
+        "v": values,
+        "licence_rows": rows,
+        "categories": list(Category),
+        "business_forms": list(BusinessForm),
+        "licence_suggestions": LICENCE_SUGGESTIONS,
+    }
 
 
 @router.post("/register", response_class=HTMLResponse)
 def register(request: Request, ctx: Ctx, form: Form) -> HTMLResponse:
     reader = FormReader(form)
     check_csrf(request, reader.text("csrf"))
-    values = {
+    values: dict[str, Any] = {
         k: reader.text(k)
         for k in (
             "name",
             "business_number",
+            "business_form",
             "corporate_number",
             "representative",
             "address",
@@ -119,7 +138,23 @@ def register(request: Request, ctx: Ctx, form: Form) -> HTMLResponse:
             "admin_email",
         )
     }
+    # The resident number is never written back into the page, nor kept anywhere but as a keyed hash.
+    values["supplies"] = [str(v) for v in form.getlist("supplies")]
+    values["supply_regions"] = [str(v) for v in form.getlist("supply_regions")]
+    values["licences"] = [
+        Licence(str(c), str(n), str(m))
+        for c, n, m in zip(
+            form.getlist("licence_code"), form.getlist("licence_name"), form.getlist("licence_number"), strict=False
+        )
+    ]
     try:
+        if values["business_form"] not in {f.value for f in BusinessForm}:
+            raise DomainError(
+                "business_form_required",
+                "법인사업자인지 개인사업자인지 고르십시오.",
+                "Choose whether the firm is a corporation or a sole proprietor.",
+                field="business_form",
+            )
         if str(form.get("password") or "") != str(form.get("password_again") or ""):
             raise DomainError(
                 "password_mismatch",
@@ -134,10 +169,15 @@ def register(request: Request, ctx: Ctx, form: Form) -> HTMLResponse:
             service.FirmRegistration(
                 name=values["name"],
                 business_number=values["business_number"],
+                business_form=BusinessForm(values["business_form"]),
                 corporate_number=values["corporate_number"] or None,
+                proprietor_number=reader.text("proprietor_number") or None,
                 representative=values["representative"],
                 address=values["address"],
                 region=values["region"],
+                supplies=frozenset(values["supplies"]),
+                supply_regions=frozenset(values["supply_regions"]),
+                licences=tuple(values["licences"]),
                 admin=service.NewPerson(
                     email=values["admin_email"],
                     name=values["admin_name"],
@@ -150,5 +190,5 @@ def register(request: Request, ctx: Ctx, form: Form) -> HTMLResponse:
     except (DomainError, ValidationProblems) as exc:
         errors = errors_by_field(exc, choose_lang(request))
         errors = {"admin_email" if k == "email" else k: v for k, v in errors.items()}
-        return render(request, "register.html", {"errors": errors, "v": values}, status=exc.status)
+        return render(request, "register.html", _register_context(values, errors), status=exc.status)
     return render(request, "register_done.html", {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,7 +26,7 @@ from jangter.tendering import queries, service
 from jangter.tendering.domain.notice import NoticeAction, NoticeStatus, can
 from jangter.tendering.domain.terms import NoticeTerms, TechnicalItem, default_items
 from jangter.tendering.domain.timetable import Timetable
-from jangter.web.http import Ctx, Form, PageActor, check_csrf
+from jangter.web.http import Ctx, Form, PageActor, check_csrf, client_where
 from jangter.web.i18n import choose_lang
 from jangter.web.pages.forms import FormReader, errors_by_field
 from jangter.web.rendering import render
@@ -406,16 +407,26 @@ def open_bids(request: Request, ctx: Ctx, actor: PageActor, reference: str, form
         reference,
         form,
         "opened",
-        lambda number, _: evaluation.open_bids(ctx, actor, number, _committee(form)),
+        lambda number, _: evaluation.open_bids(ctx, actor, number, _committee(form), client_where(request)),
     )
 
 
 def _committee(form: FormData) -> list[Credential]:
-    """The committee members who filled in their rows of the opening form."""
-    rows = zip(
-        form.getlist("member_email"), form.getlist("member_password"), form.getlist("member_passphrase"), strict=False
+    """The committee members who filled in their rows of the opening form: e-mail, password, passphrase, and the
+    proof of their passkey check (filled in by the page's script) or a code from their authenticator app."""
+    rows = itertools.zip_longest(
+        form.getlist("member_email"),
+        form.getlist("member_password"),
+        form.getlist("member_passphrase"),
+        form.getlist("member_proof"),
+        form.getlist("member_code"),
+        fillvalue="",
     )
-    return [Credential(str(e).strip(), str(p), str(q)) for e, p, q in rows if str(e).strip()]
+    return [
+        Credential(str(e).strip(), str(p), str(q), str(proof), str(code))
+        for e, p, q, proof, code in rows
+        if str(e).strip()
+    ]
 
 
 @router.post("/notices/{reference}/award")

@@ -1,6 +1,9 @@
-"""Pages for the operator: reviewing firm registrations."""
+"""Pages for the operator (reviewing firm registrations) and for oversight (the security log and the audit trail,
+which auditors read too)."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -8,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jangter.identity import security_log, service
 from jangter.identity.domain.roles import OrgKind, RegistrationStatus, Role, require_role
 from jangter.kernel.errors import DomainError
+from jangter.oversight.queries import TrailFilter, audit_trail
 from jangter.web.http import Ctx, Form, PageActor, check_csrf
 from jangter.web.i18n import choose_lang
 from jangter.web.pages.forms import FormReader, errors_by_field
@@ -62,6 +66,31 @@ SECURITY_KINDS = (
     "bid.same_ip",
     "bid.same_device",
 )
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit(
+    request: Request,
+    ctx: Ctx,
+    actor: PageActor,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    action: str | None = None,
+    before: int | None = None,
+) -> HTMLResponse:
+    """The audit trail (operators and auditors): who changed what, when, with the values before and after."""
+    flt = TrailFilter(
+        (entity_type or "").strip()[:32] or None,
+        (entity_id or "").strip()[:64] or None,
+        (action or "").strip()[:64] or None,
+        before,
+    )
+    page = audit_trail(ctx, actor, flt)
+    query = {
+        k: v for k, v in {"entity_type": flt.entity_type, "entity_id": flt.entity_id, "action": flt.action}.items() if v
+    }
+    older = f"/operator/audit?{urlencode(query | {'before': page.next_before})}" if page.next_before else None
+    return render(request, "operator_audit.html", {"page": page, "f": flt, "older": older})
 
 
 @router.get("/security", response_class=HTMLResponse)

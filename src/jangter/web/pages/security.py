@@ -20,8 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jangter.config import Environment
 from jangter.identity import fallback, passkeys, security_log, service
-from jangter.identity.domain.roles import Actor
+from jangter.identity.domain.roles import Actor, Role, require_role
 from jangter.kernel.errors import DomainError
+from jangter.kernel.ids import parse_notice_reference
+from jangter.tendering import queries
 from jangter.web.http import SESSION_COOKIE, Ctx, Form, PageActor, check_csrf, client_where, get_settings
 from jangter.web.i18n import choose_lang
 from jangter.web.pages.account import home_for, set_session_cookie
@@ -258,6 +260,39 @@ def step_up_options(request: Request, ctx: Ctx, actor: PageActor) -> JSONRespons
     _json_csrf(request)
     ceremony = passkeys.step_up_options(ctx, me, _rp_or_refuse(request))
     return JSONResponse({"challenge_id": ceremony.challenge_id, "options": ceremony.options})
+
+
+class PresenceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(max_length=254)
+
+
+def _opening_of(ctx: Ctx, actor: Actor | None, reference: str) -> str:
+    """The notice's number, when this person is a bid official of the notice's agency."""
+    number = parse_notice_reference(reference)[0]
+    notice = queries.get_notice(ctx, number, actor)
+    require_role(_signed_in(actor), Role.BID_OFFICIAL, org_id=notice.agency_id)
+    return number
+
+
+@router.post("/agency/notices/{reference}/presence/options")
+def presence_options(request: Request, ctx: Ctx, actor: PageActor, reference: str, body: PresenceIn) -> JSONResponse:
+    """A committee member's passkey check at the opening, on the bid official's screen (issue #6 point 3)."""
+    number = _opening_of(ctx, actor, reference)
+    _json_csrf(request)
+    ceremony = passkeys.presence_options(ctx, _rp_or_refuse(request), body.email, number)
+    return JSONResponse({"challenge_id": ceremony.challenge_id, "options": ceremony.options})
+
+
+@router.post("/agency/notices/{reference}/presence")
+def presence(request: Request, ctx: Ctx, actor: PageActor, reference: str, body: CeremonyIn) -> JSONResponse:
+    number = _opening_of(ctx, actor, reference)
+    _json_csrf(request)
+    with _logged_refusal(request, ctx, "step_up", method="passkey"):
+        proof = passkeys.verify_presence(
+            ctx, _rp_or_refuse(request), body.challenge_id, json.dumps(body.credential), number
+        )
+    return JSONResponse({"proof": proof})
 
 
 @router.post("/account/step-up")

@@ -12,6 +12,7 @@ from jangter.bidding import service as bidding
 from jangter.bidding.schemas import ReceiptOut
 from jangter.evaluation.negotiation import negotiation_view
 from jangter.identity import passkeys, step_up
+from jangter.identity import service as identity
 from jangter.identity.domain.roles import Actor, Role, require_role
 from jangter.kernel.context import AppContext, StepUpPolicy
 from jangter.kernel.errors import DomainError, ValidationProblems
@@ -28,15 +29,17 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/notices/{reference}/bid", response_class=HTMLResponse)
 def bid_form(request: Request, ctx: Ctx, actor: PageActor, reference: str) -> HTMLResponse:
-    require_role(actor, Role.BIDDER)
+    bidder = require_role(actor, Role.BIDDER)
     number = parse_notice_reference(reference)[0]
     notice = queries.get_notice(ctx, number, actor)
+    refused = identity.participation_problem(ctx, bidder.org_id, notice.category.value, notice.region)
     return render(
         request,
         "bid_form.html",
         {
             "n": notice,
             "errors": {},
+            "not_eligible": refused.message(choose_lang(request)) if refused else None,
             "negotiation": negotiation_view(ctx, actor, number),
             "step_up": _step_up_window(ctx, actor, notice),
             "passkeys": _passkeys_for_signing(request, ctx, actor),

@@ -101,6 +101,28 @@
     });
   }
 
+  // The opening: each committee member verifies with their own passkey on the bid official's screen; the proof
+  // goes into the member's row of the opening form.
+  Array.prototype.forEach.call(document.querySelectorAll("button.presence-verify"), function (button) {
+    var row = button.dataset.row, status = document.getElementById("m" + row + "-status");
+    button.parentNode.hidden = false;
+    button.addEventListener("click", function () {
+      var email = document.getElementById("m" + row + "-email").value;
+      show(status, button.dataset.working);
+      post(button.dataset.base + "/options", { email: email }).then(function (ceremony) {
+        var o = ceremony.options;
+        o.challenge = b64urlToBytes(o.challenge);
+        (o.allowCredentials || []).forEach(function (c) { c.id = b64urlToBytes(c.id); });
+        return navigator.credentials.get({ publicKey: o }).then(function (credential) {
+          return post(button.dataset.base, { challenge_id: ceremony.challenge_id, credential: credentialJSON(credential) });
+        });
+      }).then(function (done) {
+        document.getElementById("m" + row + "-proof").value = done.proof;
+        show(status, button.dataset.done);
+      }).catch(function (error) { show(status, button.dataset.failed + " " + error.message, true); });
+    });
+  });
+
   var signIn = document.getElementById("passkey-sign-in");
   if (signIn) {
     signIn.hidden = false;
