@@ -428,3 +428,113 @@ def test_a_committee_member_verifies_with_their_own_passkey_at_the_opening(
     expect(page.locator("#m1-status")).to_contain_text("확인되었습니다")
     page.get_by_role("button", name="개찰", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("개찰했습니다")
+
+
+def test_a_firm_registers_is_approved_invites_a_colleague_and_both_use_passkeys_and_the_colleague_bids(
+    live_server: tuple[str, OffsetClock, Path], page: Page, database_url: str, tmp_path: Path
+) -> None:
+    """Issue #6 "done when", in the browser from end to end: register, approval, a signing key made in the
+    browser, an invitation, passkeys for both people (each on their own device), and a bid signed with the
+    colleague's passkey."""
+    from sqlalchemy import select
+
+    from jangter.notifications.outbox import OutboxMail
+    from tests.support import PASSWORD, brn, corporate_number
+
+    base = live_server[0].replace("127.0.0.1", "localhost")
+    clock = live_server[1]
+    virtual_authenticator(page)
+    page.goto(f"{base}/register")
+    page.get_by_label("상호").fill("(주)새길건설")
+    page.get_by_label("사업자등록번호").fill(brn("220816253"))
+    page.get_by_label("법인사업자").check()
+    page.get_by_label("법인등록번호 (법인만)").fill(corporate_number("110111816253"))
+    page.get_by_label("대표자", exact=True).fill("나새길")
+    page.get_by_label("주소").fill("서울특별시 중구 세종대로 110")
+    page.get_by_label("본사 소재지").select_option("11")
+    for category in ("물품", "용역", "공사"):
+        page.locator("fieldset", has_text="공급 분야").get_by_label(category).check()
+    page.locator("fieldset", has_text="공급 지역").get_by_label("전국").check()
+    page.get_by_label("업종코드 1").fill("0003")
+    page.get_by_label("업종명 1").fill("토목공사업")
+    page.get_by_label("등록번호 1").fill("서울-2026-0101")
+    page.get_by_label("이름").fill("나새길")
+    page.get_by_label("이메일").fill("admin@saegil.example")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#password_again").fill(PASSWORD)
+    page.get_by_role("button", name="등록 신청").click()
+    expect(page.locator("main")).to_contain_text("심사 후")
+
+    sign_in(page, base, "operator@pps.go.kr")
+    firm = page.locator("form.card", has_text="(주)새길건설")
+    expect(firm).to_contain_text("토목공사업")
+    firm.get_by_role("button", name="승인").click()
+    sign_out(page)
+
+    page.goto(f"{base}/login")  # the company administrator: password, then a passkey of their own
+    page.get_by_label("이메일").fill("admin@saegil.example")
+    page.get_by_label("비밀번호").fill(PASSWORD)
+    page.get_by_role("button", name="로그인", exact=True).click()
+    page.goto(f"{base}/account/security")
+    page.get_by_label("새 패스키 이름").fill("대표 노트북")
+    page.get_by_role("button", name="패스키 등록").click()
+    expect(page.locator("p.notice-ok")).to_contain_text("패스키를 등록했습니다")
+    sign_out(page)
+    page.goto(f"{base}/login")
+    page.get_by_role("button", name="패스키로 로그인").click()
+    expect(page.get_by_role("button", name="로그아웃")).to_be_visible()
+
+    page.goto(f"{base}/firm/keys")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="이 브라우저에서 서명키 만들기").click()
+    key_file = tmp_path / "saegil.pem"
+    download.value.save_as(key_file)
+    assert key_file.read_text().startswith("-----BEGIN PRIVATE KEY-----")
+    expect(page.locator("#key-status")).to_contain_text("키 파일을 저장했습니다")
+    page.get_by_role("button", name="등록", exact=True).click()
+    expect(page.locator("p.notice-ok")).to_be_visible()
+
+    page.goto(f"{base}/firm/members")
+    page.get_by_label("이메일").fill("bid@saegil.example")
+    page.get_by_role("button", name="초대 메일 보내기").click()
+    database = Database(database_url, clock)
+    with database.reading() as session:
+        body = session.scalars(select(OutboxMail.body).where(OutboxMail.to_addr == "bid@saegil.example")).one()
+    database.dispose()
+    link = re.search(r"https?://\S+/invitations/\S+", body)
+    assert link
+    sign_out(page)
+
+    browser = page.context.browser
+    assert browser is not None
+    colleague = browser.new_context(locale="ko-KR").new_page()  # their own computer and passkey
+    virtual_authenticator(colleague)
+    colleague.goto(link.group(0).replace("http://127.0.0.1:8000", base))
+    colleague.get_by_label("이름").fill("한입찰")
+    colleague.locator("#password").fill(PASSWORD)
+    colleague.locator("#password_again").fill(PASSWORD)
+    colleague.get_by_role("button", name="가입").click()
+    colleague.goto(f"{base}/login")
+    colleague.get_by_label("이메일").fill("bid@saegil.example")
+    colleague.get_by_label("비밀번호").fill(PASSWORD)
+    colleague.get_by_role("button", name="로그인", exact=True).click()
+    colleague.goto(f"{base}/account/security")
+    colleague.get_by_label("새 패스키 이름").fill("입찰 PC")
+    colleague.get_by_role("button", name="패스키 등록").click()
+    expect(colleague.locator("p.notice-ok")).to_contain_text("패스키를 등록했습니다")
+    colleague.get_by_role("button", name="로그아웃").click()
+    colleague.goto(f"{base}/login")
+    colleague.get_by_role("button", name="패스키로 로그인").click()
+    expect(colleague.get_by_role("button", name="로그아웃")).to_be_visible()
+
+    colleague.goto(f"{base}/notices?status=published&q=복합기")
+    colleague.get_by_role("link", name="사무용 복합기 구매 (40대)").click()
+    colleague.get_by_role("link", name="입찰하기").click()
+    colleague.get_by_label("입찰금액 (원)").fill("135,000,000")
+    for pick in ("4", "11"):
+        colleague.get_by_label(pick, exact=True).check()
+    colleague.get_by_label("업체 서명키 파일 (.pem)").set_input_files(str(key_file))
+    colleague.get_by_role("button", name="입찰서 제출").click()
+    expect(colleague.get_by_role("heading", name="입찰서 접수증")).to_be_visible()
+    expect(colleague.locator("main")).to_contain_text("패스키로 본인 서명")
+    expect(colleague.locator("main")).to_contain_text("(주)새길건설")

@@ -542,9 +542,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "committee.made": ("개찰위원 키를 만들었습니다.", "Your committee key is ready."),
     "keys.title": ("업체 서명키", "Firm signing keys"),
     "keys.help": (
-        "입찰서는 업체 서명키로 서명됩니다. 키는 `jangter bid keygen`으로 만들고, 공개키만 여기에 등록하십시오.",
-        "Bids are signed with the firm's signing key. Make one with `jangter bid keygen` and register only its "
-        "public key here.",
+        "입찰서는 업체 서명키로 서명됩니다. '이 브라우저에서 서명키 만들기'를 누르면 키 파일(.pem)이 이 컴퓨터에 "
+        "저장되고 공개키가 아래에 채워집니다. 개인키는 서버로 보내지 않습니다. 키 파일은 입찰 담당자와 안전하게 "
+        "나누고, 공개키를 등록하십시오.",
+        "Bids are signed with the firm's signing key. 'Make a signing key in this browser' saves the key file (.pem) "
+        "on this computer and fills in the public key below; the private key is never sent. Share the key file "
+        "safely with your bid staff, then register the public key.",
+    ),
+    "keys.generate": ("이 브라우저에서 서명키 만들기", "Make a signing key in this browser"),
+    "keys.generating": ("키를 만드는 중…", "Making the key…"),
+    "keys.generated": (
+        "키 파일을 저장했습니다. 공개키를 확인하고 [등록]을 누르십시오.",
+        "The key file is saved. Check the public key and press Register.",
+    ),
+    "keys.generate_failed": ("키를 만들지 못했습니다.", "The key could not be made."),
+    "keys.cli": (
+        "명령줄에서 만들 수도 있습니다 (공개키가 함께 출력됩니다):",
+        "Or make it on the command line (it prints the public key):",
     ),
     "keys.public": ("공개키 (base64)", "Public key (base64)"),
     "keys.add": ("등록", "Register"),
