@@ -57,8 +57,8 @@ def test_invitations_expire_and_are_checked(ctx: AppContext, clock: OffsetClock)
     with pytest.raises(DomainError) as refused:  # an agency role cannot be given in a firm
         members.invite(ctx, admin, admin.org_id, "x@firm.kr", frozenset({Role.BID_OFFICIAL}), BASE)
     assert refused.value.code == "roles_invalid"
-    with pytest.raises(DomainError) as refused:  # already somebody's e-mail
-        members.invite(ctx, admin, admin.org_id, "bid1@firm.kr", frozenset({Role.BIDDER}), BASE)
+    with pytest.raises(DomainError) as refused:  # already somebody's e-mail (an agency's officer)
+        members.invite(ctx, admin, admin.org_id, "officer@gov.kr", frozenset({Role.BIDDER}), BASE)
     assert refused.value.code == "email_taken"
     with pytest.raises(DomainError) as refused:  # only for one's own firm
         members.invite(ctx, admin, world.firms[1].org_id, "y@firm.kr", frozenset({Role.BIDDER}), BASE)
@@ -91,3 +91,24 @@ def test_members_are_removed_or_leave_but_the_last_administrator_stays(ctx: AppC
     members.remove(ctx, admin, admin.org_id, admin.person_id, leaving=True)  # now it may
     listed = members.list_members(ctx, service.actor_of_person(ctx, second_id), admin.org_id)
     assert {m.person_id: m.active for m in listed}[admin.person_id] is False
+
+
+def test_a_person_of_another_firm_cannot_be_made_an_agent_of_a_second_firm(ctx: AppContext) -> None:
+    """security.md AT-15: one natural person registered as agent for two competing bidders is refused and logged
+    (koneps-rules §1.4: one person may not act for two firms in a tender)."""
+    from jangter.identity.security_log import SecurityEvent
+
+    world = make_world(ctx, firms=2)
+    other_admin = world.firms[1]
+    with pytest.raises(DomainError) as refused:
+        members.invite(ctx, other_admin, other_admin.org_id, "BID0@firm.kr", frozenset({Role.BIDDER}), BASE)
+    assert (refused.value.code, refused.value.field, refused.value.status) == ("person_in_other_firm", "email", 409)
+    with ctx.db.reading() as session:
+        [event] = session.scalars(select(SecurityEvent).where(SecurityEvent.kind == "member.other_firm")).all()
+        invitations = session.scalars(select(OutboxMail).where(OutboxMail.key.like("invitation:%"))).all()
+    assert event.outcome == "refused" and event.org_id == other_admin.org_id
+    assert event.detail["their_firm_id"] == world.firms[0].org_id
+    assert invitations == []  # no invitation was sent
+    with pytest.raises(DomainError) as again:  # an address already in one's own firm is simply taken
+        members.invite(ctx, world.firms[0], world.firms[0].org_id, "bid0@firm.kr", frozenset({Role.BIDDER}), BASE)
+    assert again.value.code == "email_taken"

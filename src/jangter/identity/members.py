@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from jangter.identity import security_log
 from jangter.identity.domain.roles import ROLES_BY_KIND, Actor, OrgKind, Role, require_role
 from jangter.identity.orm import LoginSession, Organisation, Person, PersonRole
 from jangter.identity.service import NewPerson, _add_person, audit_actor, normal_email
@@ -64,7 +65,31 @@ def invite(ctx: AppContext, actor: Actor | None, org_id: int, email: str, roles:
     link = f"{base_url.rstrip('/')}/invitations/{token}"
     with ctx.uow() as uow:
         session = uow.session
-        if session.scalar(select(Person.id).where(Person.email == email)) is not None:
+        existing = session.execute(
+            select(Person.id, Person.org_id, Organisation.kind)
+            .join(Organisation, Organisation.id == Person.org_id)
+            .where(Person.email == email)
+        ).first()
+    if existing is not None and existing.org_id != org_id and existing.kind == OrgKind.SUPPLIER.value:
+        # One person acts for one firm (koneps-rules §1.4; security.md AT-15: a shared agent is refused and logged).
+        security_log.record(
+            ctx,
+            kind="member.other_firm",
+            outcome=security_log.Outcome.REFUSED,
+            person_id=admin.person_id,
+            org_id=org_id,
+            subject=email,
+            detail={"person_id": existing.id, "their_firm_id": existing.org_id, "rule": "one person, one firm"},
+        )
+        raise Conflict(
+            "person_in_other_firm",
+            "이 사람은 이미 다른 업체의 구성원입니다. 한 사람은 한 업체만 대리할 수 있습니다.",
+            "This person is already a member of another firm; a person may act for one firm only.",
+            field="email",
+        )
+    with ctx.uow() as uow:
+        session = uow.session
+        if existing is not None:
             raise Conflict(
                 "email_taken", "이미 등록된 이메일입니다.", "This e-mail address is already registered.", field="email"
             )

@@ -57,6 +57,7 @@ _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
         "bid.same_device": ("같은 PC에서 다른 업체 입찰", "Two firms' bids from one device"),
         "step_up": ("본인 확인 필요 (오래된 세션)", "Identity check needed (stale session)"),
         "registration": ("업체 등록 신청 거부", "Firm registration refused"),
+        "member.other_firm": ("다른 업체 구성원 초대 거부", "Member of another firm invited (refused)"),
         "bid.signature": ("입찰서 서명 거부 (폐기·미등록 키)", "Bid signature refused (revoked or unknown key)"),
         "fallback": ("예외 확인 (인증 앱·복구 코드)", "Fallback (authenticator app or recovery code)"),
     },

@@ -62,6 +62,7 @@ SECURITY_KINDS = (
     "step_up",
     "fallback",
     "registration",
+    "member.other_firm",
     "bid.signature",
     "bid.same_ip",
     "bid.same_device",
