@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -265,3 +267,23 @@ def all_routes(app: Any) -> list[tuple[str, frozenset[str]]]:
 
     walk(app.routes, "")
     return found
+
+
+@contextmanager
+def search_engine_broken(ctx: AppContext) -> Iterator[None]:
+    """The search engine's index is gone (SQLite: its FTS table dropped; PostgreSQL: its table renamed, and renamed
+    back afterwards, because the PostgreSQL test database is shared by the tests of a run)."""
+    from sqlalchemy import text
+
+    postgres = ctx.db.engine.dialect.name == "postgresql"
+    with ctx.uow() as uow:
+        statement = "ALTER TABLE notice_search RENAME TO notice_search_broken" if postgres else "DROP TABLE notice_fts"
+        uow.session.execute(text(statement))
+        uow.commit()
+    try:
+        yield
+    finally:
+        if postgres:
+            with ctx.uow() as uow:
+                uow.session.execute(text("ALTER TABLE notice_search_broken RENAME TO notice_search"))
+                uow.commit()

@@ -75,6 +75,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
         signer=signing.load_or_create(settings.signing_key_path),
         step_up=settings.step_up,
         mailer=Mailer(settings.smtp_host, settings.smtp_port, settings.mail_from) if settings.smtp_host else None,
+        search_timeout_ms=settings.search_timeout_ms,
     )
 
 

@@ -25,6 +25,8 @@ log_cli = typer.Typer(help="The public log (operators, with database access).", 
 app.add_typer(log_cli, name="log")
 rules_cli = typer.Typer(help="Rule sets and temporary measures (operators).", no_args_is_help=True)
 app.add_typer(rules_cli, name="rules")
+search_cli = typer.Typer(help="The notice search index (operators).", no_args_is_help=True)
+app.add_typer(search_cli, name="search")
 
 
 def _settings() -> Settings:
@@ -361,6 +363,33 @@ def log_export(out: Annotated[Path | None, typer.Option(help="File to write (def
     else:
         out.write_text(text)
         typer.echo(f"wrote {out}")
+
+
+@search_cli.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the search index from the notices, with a progress bar."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from jangter.app import build_context
+    from jangter.search import index
+
+    ctx = build_context(_settings())
+    started = time.monotonic()
+    try:
+        with Progress(
+            TextColumn("검색 색인 / search index"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
+        ) as progress:
+            task = progress.add_task("reindex", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            count = index.reindex(ctx, advance)
+    finally:
+        ctx.db.dispose()
+    typer.echo(f"indexed {count} notice(s) in {time.monotonic() - started:.1f} s")
 
 
 def _safe_url(url: str) -> str:

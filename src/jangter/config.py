@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     smtp_host: str = ""
     smtp_port: int = Field(default=25, ge=1, le=65535)
     mail_from: str = "Jangter 장터 <no-reply@jangter.local>"
+    #: The search engine's time limit; slower answers come from the plain fallback query (issue #7).
+    search_timeout_ms: int = Field(default=250, ge=10, le=10_000)
     #: When a browser bid needs a fresh passkey verification: required | registered | off (production: required).
     step_up: StepUpPolicy = StepUpPolicy.REGISTERED
 

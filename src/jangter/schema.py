@@ -16,6 +16,7 @@ import jangter.kernel.idempotency
 import jangter.kernel.translog
 import jangter.notifications.outbox
 import jangter.rules.store
+import jangter.search.orm
 import jangter.tendering.orm  # noqa: F401 - imported for their tables
 from jangter.kernel.db import Base
 

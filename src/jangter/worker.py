@@ -14,6 +14,7 @@ from jangter.kernel import translog
 from jangter.kernel.context import AppContext
 from jangter.notifications import outbox
 from jangter.rules import store as rules_store
+from jangter.search import index as search_index
 from jangter.tendering.service import close_due_notices
 
 log = logging.getLogger("jangter.worker")
@@ -36,6 +37,12 @@ def run_due_events_once(ctx: AppContext) -> int:
     if size:
         log.info("log integrated up to size %d", size)
     outbox.deliver_due(ctx)
+    try:
+        indexed = search_index.catch_up(ctx)
+        if indexed:
+            log.info("search index caught up with %d notice(s)", indexed)
+    except Exception:  # the search engine is away: notices wait in the queue, nothing else stops
+        log.warning("search index catch-up failed; will retry", exc_info=True)
     return closed
 
 

@@ -19,6 +19,7 @@ from jangter.identity.domain.registration_number import corporate_check_digit
 from jangter.identity.domain.roles import Actor
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
+from jangter.search.service import SearchRequest, search_notices
 from jangter.tendering import queries
 from jangter.tendering.domain.notice import NoticeStatus
 from jangter.worker import integrate_log
@@ -202,7 +203,7 @@ def test_an_officer_publishes_and_a_bid_official_opens_through_the_pages(
         },
     )
     assert response.status_code == 200 and "공고를 게시했습니다" in response.text
-    [notice] = queries.list_public(ctx, queries.NoticeFilter()).items
+    [notice] = [hit.notice for hit in search_notices(ctx, SearchRequest()).hits]
     assert notice.status is NoticeStatus.PUBLISHED
     detail = queries.get_notice(ctx, notice.number, None)
     assert (detail.committee_quorum, detail.committee_size) == (3, 4)  # set per notice on the form

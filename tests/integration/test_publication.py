@@ -15,6 +15,7 @@ from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError
 from jangter.kernel.procurement import Category
 from jangter.rules.domain import RuleBook
+from jangter.search.service import SearchRequest, search_notices
 from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from jangter.tendering.domain.notice import NoticeStatus
@@ -161,7 +162,8 @@ def test_drafts_are_seen_only_by_their_agency(ctx: AppContext) -> None:
         with pytest.raises(DomainError) as hidden:
             queries.get_notice(ctx, number, viewer)
         assert hidden.value.code == "notice_not_found"
-    assert queries.list_public(ctx, queries.NoticeFilter()).items == []
+    assert search_notices(ctx, SearchRequest()).hits == []
+    assert search_notices(ctx, SearchRequest(text=number)).hits == []
 
 
 def test_an_amendment_keeps_the_number_and_adds_an_order(ctx: AppContext, clock: OffsetClock) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
+from jangter.kernel.breaker import CircuitBreaker
 from jangter.kernel.calendar import WorkingCalendar
 from jangter.kernel.clock import Clock
 from jangter.kernel.db import Database, UnitOfWork
@@ -32,6 +33,9 @@ class AppContext:
     signer: PlatformSigner
     step_up: StepUpPolicy = StepUpPolicy.REGISTERED
     mailer: Mailer | None = None  # None: messages wait in the outbox (no SMTP server configured)
+    #: the search engine's time limit, and the breaker that stops calling it when it keeps failing (issue #7)
+    search_timeout_ms: int = 250
+    search_breaker: CircuitBreaker = field(default_factory=CircuitBreaker, compare=False)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.db)

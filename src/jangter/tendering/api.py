@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from pydantic import AwareDatetime
 
 from jangter.identity.domain.roles import Role, require_role
 from jangter.kernel.ids import parse_notice_reference
-from jangter.kernel.procurement import Category
+from jangter.kernel.procurement import Category, ContractMethod
+from jangter.search.service import SearchRequest, Sort, search_notices
 from jangter.tendering import queries, service
 from jangter.tendering.domain.notice import NoticeStatus
 from jangter.tendering.domain.timetable import Timetable
@@ -19,6 +21,7 @@ from jangter.tendering.schemas import (
     NoticeSummaryOut,
     PageOut,
     ReasonIn,
+    SearchPageOut,
     TimetableIn,
 )
 from jangter.web.http import ApiActor, Ctx, idempotency_claim
@@ -30,24 +33,56 @@ def _number(reference: str) -> str:
     return parse_notice_reference(reference)[0]
 
 
-@router.get("/notices", response_model=PageOut[NoticeSummaryOut], summary="List published notices")
+@router.get(
+    "/notices",
+    response_model=SearchPageOut,
+    summary="Search and list published notices",
+    description=(
+        "Words are searched in the number, title, agencies and text of each notice (Korean as syllable pairs: two-"
+        "syllable words such as 용역 or 공사 work, and so does one syllable). Every word is required. A notice "
+        "number finds that notice. `search.mode` says how the answer was made: `engine`, `list` (no words), "
+        "`number`, or `fallback` when the search engine was slow or failing and a plain title search answered."
+    ),
+)
 def list_notices(
     ctx: Ctx,
     status: NoticeStatus | None = None,
     category: Category | None = None,
+    contract_method: ContractMethod | None = None,
     agency_id: int | None = None,
     region: str | None = None,
-    q: Annotated[str | None, Query(max_length=100, description="Title, notice number or agency")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Words, or a notice number")] = None,
+    amount_min: Annotated[int | None, Query(ge=0, description="Base amount from (won)")] = None,
+    amount_max: Annotated[int | None, Query(ge=0, description="Base amount up to (won)")] = None,
+    deadline_from: AwareDatetime | None = None,
+    deadline_to: AwareDatetime | None = None,
+    published_from: AwareDatetime | None = None,
+    published_to: AwareDatetime | None = None,
+    sort: Annotated[Sort | None, Query(description="Default: relevance with words, else newest")] = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=queries.PAGE_MAX)] = 20,
-) -> PageOut[NoticeSummaryOut]:
-    page = queries.list_public(
+) -> SearchPageOut:
+    result = search_notices(
         ctx,
-        queries.NoticeFilter(status=status, category=category, agency_id=agency_id, region=region, query=q),
-        cursor=cursor,
-        limit=limit,
+        SearchRequest(
+            text=q or "",
+            status=status,
+            category=category,
+            contract_method=contract_method,
+            region=region,
+            agency_id=agency_id,
+            amount_min=amount_min,
+            amount_max=amount_max,
+            deadline_from=deadline_from,
+            deadline_to=deadline_to,
+            published_from=published_from,
+            published_to=published_to,
+            sort=sort,
+            cursor=cursor,
+            limit=limit,
+        ),
     )
-    return PageOut(items=[NoticeSummaryOut.of(n) for n in page.items], next_cursor=page.next_cursor)
+    return SearchPageOut.of(result)
 
 
 @router.get(

@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Generic, TypeVar
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from jangter.bidding.orm import Bid, OpeningKey
@@ -125,15 +125,6 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
-@dataclass(frozen=True)
-class NoticeFilter:
-    status: NoticeStatus | None = None
-    category: Category | None = None
-    agency_id: int | None = None
-    region: str | None = None
-    query: str | None = None
-
-
 def _cursor(sort_value: datetime, row_id: int) -> str:
     raw = json.dumps([sort_value.isoformat(), row_id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -178,25 +169,6 @@ def _summary(notice: Notice, agency_name: str, now: datetime) -> NoticeSummary:
     )
 
 
-def list_public(
-    ctx: AppContext, flt: NoticeFilter, *, cursor: str | None = None, limit: int = 20
-) -> Page[NoticeSummary]:
-    """Published notices, newest announcement first."""
-    now = ctx.clock.now()
-    limit = max(1, min(limit, PAGE_MAX))
-    query = _summary_query().where(Notice.status != NoticeStatus.DRAFT.value)
-    query = _filtered(query, flt, now)
-    if cursor:
-        when, row_id = _read_cursor(cursor)
-        query = query.where(or_(Notice.published_at < when, and_(Notice.published_at == when, Notice.id < row_id)))
-    query = query.order_by(Notice.published_at.desc(), Notice.id.desc()).limit(limit + 1)
-    with ctx.db.reading() as session:
-        rows = session.execute(query).all()
-    items = [_summary(n, name, now) for n, name in rows[:limit]]
-    last = rows[limit - 1][0] if len(rows) > limit else None
-    return Page(items, _cursor(last.published_at, last.id) if last and last.published_at else None)
-
-
 def list_for_agency(
     ctx: AppContext, actor: Actor, *, cursor: str | None = None, limit: int = 50
 ) -> Page[NoticeSummary]:
@@ -215,35 +187,25 @@ def list_for_agency(
     return Page(items, _cursor(last.updated_at, last.id) if last else None)
 
 
-def _filtered(query: Select[Notice, str], flt: NoticeFilter, now: datetime) -> Select[Notice, str]:
-    if flt.status is NoticeStatus.PUBLISHED:
-        query = query.where(Notice.status == NoticeStatus.PUBLISHED.value, Notice.deadline_at > now)
-    elif flt.status is NoticeStatus.CLOSED:
-        query = query.where(
-            or_(
-                Notice.status == NoticeStatus.CLOSED.value,
-                and_(Notice.status == NoticeStatus.PUBLISHED.value, Notice.deadline_at <= now),
-            )
+def status_condition(status: NoticeStatus, now: datetime) -> ColumnElement[bool]:
+    """A notice in this status as people see it now: a published notice past its deadline counts as closed even
+    before the worker has closed it."""
+    if status is NoticeStatus.PUBLISHED:
+        return and_(Notice.status == NoticeStatus.PUBLISHED.value, Notice.deadline_at > now)
+    if status is NoticeStatus.CLOSED:
+        return or_(
+            Notice.status == NoticeStatus.CLOSED.value,
+            and_(Notice.status == NoticeStatus.PUBLISHED.value, Notice.deadline_at <= now),
         )
-    elif flt.status is not None:
-        query = query.where(Notice.status == flt.status.value)
-    if flt.category is not None:
-        query = query.where(Notice.category == flt.category.value)
-    if flt.agency_id is not None:
-        query = query.where(Notice.agency_id == flt.agency_id)
-    if flt.region:
-        query = query.where(Notice.region == flt.region)
-    if flt.query and flt.query.strip():
-        term = flt.query.strip()
-        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(
-                Notice.title.ilike(pattern, escape="\\"),
-                Notice.number == term.upper().split("-")[0],
-                Organisation.name.ilike(pattern, escape="\\"),
-            )
-        )
-    return query
+    return Notice.status == status.value
+
+
+def summaries_of(session: Session, ids: list[int], now: datetime) -> list[NoticeSummary]:
+    """The summaries of these notices, in the order of ``ids``."""
+    if not ids:
+        return []
+    rows = {n.id: _summary(n, name, now) for n, name in session.execute(_summary_query().where(Notice.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
 
 
 def _rules(ctx: AppContext, version: str | None) -> RuleSet | None:

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from jangter.kernel.procurement import AwardMethod, Category, ContractMethod
 from jangter.rules.domain import Ruled
+from jangter.search.service import SearchResult
 from jangter.tendering.domain.notice import NoticeKind, NoticeStatus
 from jangter.tendering.domain.terms import NoticeTerms, TechnicalItem
 from jangter.tendering.queries import NoticeDetail, NoticeSummary
@@ -245,3 +246,41 @@ class NoticeOut(NoticeSummaryOut):
 class PageOut(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")
+
+
+class TitlePiece(BaseModel):
+    text: str
+    match: bool = Field(description="True where a query word matched (show it highlighted)")
+
+
+class NoticeHitOut(NoticeSummaryOut):
+    title_marked: list[TitlePiece]
+
+
+class SearchInfoOut(BaseModel):
+    mode: str = Field(description="engine | list | number | fallback")
+    sort: str
+    engine: str | None = Field(description="sqlite-fts5 or postgresql-tsvector, when the engine answered")
+    problem: str | None = Field(description="Why the fallback answered: timeout, error or breaker_open")
+
+
+class SearchPageOut(BaseModel):
+    items: list[NoticeHitOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")
+    search: SearchInfoOut
+
+    @classmethod
+    def of(cls, result: SearchResult) -> SearchPageOut:
+        return cls(
+            items=[
+                NoticeHitOut(
+                    **NoticeSummaryOut.of(h.notice).model_dump(),
+                    title_marked=[TitlePiece(text=t, match=m) for t, m in h.title],
+                )
+                for h in result.hits
+            ],
+            next_cursor=result.next_cursor,
+            search=SearchInfoOut(
+                mode=result.mode.value, sort=result.sort.value, engine=result.engine, problem=result.problem
+            ),
+        )

@@ -25,6 +25,7 @@ from jangter.kernel.idempotency import IdempotencyClaim
 from jangter.kernel.ids import Stage, make_number
 from jangter.kernel.procurement import AwardMethod, Category, ContractMethod, Jurisdiction
 from jangter.rules.domain import RuleSet
+from jangter.search import index as search_index
 from jangter.tendering import slots
 from jangter.tendering.domain.notice import NoticeAction, NoticeKind, NoticeStatus, transition
 from jangter.tendering.domain.terms import NoticeTerms, TechnicalItem, check_negotiated_terms, check_terms
@@ -388,7 +389,9 @@ def publish(ctx: AppContext, actor: Actor | None, number: str) -> None:
                 "deadline_at": notice.deadline_at,
             },
         )
+        search_index.enqueue(uow.session, notice.id, now)
         uow.commit()
+    search_index.catch_up_quietly(ctx)
 
 
 def amend(ctx: AppContext, actor: Actor | None, number: str, changes: dict[str, Any], reason: str | None) -> None:
@@ -461,7 +464,9 @@ def amend(ctx: AppContext, actor: Actor | None, number: str, changes: dict[str, 
             after=new | {"order": notice.order},
             reason=why,
         )
+        search_index.enqueue(uow.session, notice.id, now)
         uow.commit()
+    search_index.catch_up_quietly(ctx)
 
 
 def cancel(ctx: AppContext, actor: Actor | None, number: str, reason: str | None) -> None:
@@ -546,7 +551,9 @@ def reannounce(ctx: AppContext, actor: Actor | None, number: str, timetable: Tim
                 "rule_set_version": rules.version,
             },
         )
+        search_index.enqueue(uow.session, notice.id, now)
         uow.commit()
+    search_index.catch_up_quietly(ctx)
 
 
 def rebid_round(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -10,16 +13,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jangter.evaluation.domain.award_floor import derive_floor_rate
 from jangter.evaluation.negotiation import negotiation_view
 from jangter.evaluation.queries import draw_check, opening_results, private_contract, review_view
-from jangter.kernel.calendar import seoul_date
+from jangter.identity.domain.roles import OrgKind
+from jangter.identity.service import list_orgs
+from jangter.kernel.calendar import SEOUL, seoul_date
 from jangter.kernel.errors import DomainError
 from jangter.kernel.ids import parse_notice_reference
-from jangter.kernel.procurement import Category, Jurisdiction
+from jangter.kernel.procurement import Category, ContractMethod, Jurisdiction
 from jangter.rules.store import loaded_files
+from jangter.search.service import SearchRequest, Sort, search_notices
 from jangter.tendering import queries
 from jangter.tendering.domain.notice import NoticeStatus
 from jangter.transparency.queries import log_overview
 from jangter.web.http import Ctx, PageActor, get_settings
-from jangter.web.i18n import LANG_COOKIE, LANGS
+from jangter.web.i18n import LANG_COOKIE, LANGS, choose_lang
 from jangter.web.pages.forms import safe_next
 from jangter.web.rendering import render
 
@@ -34,37 +40,89 @@ def home() -> RedirectResponse:
 
 
 @router.get("/notices", response_class=HTMLResponse)
-def notice_list(
-    request: Request,
-    ctx: Ctx,
-    q: str | None = None,
-    status: str | None = None,
-    category: str | None = None,
-    region: str | None = None,
-    cursor: str | None = None,
-) -> HTMLResponse:
-    flt = queries.NoticeFilter(
-        status=NoticeStatus(status) if status in {s.value for s in PUBLIC_STATUSES} else None,
-        category=Category(category) if category in {c.value for c in Category} else None,
-        region=region or None,
-        query=(q or "")[:100] or None,
+def notice_list(request: Request, ctx: Ctx) -> HTMLResponse:
+    """The notice list and search: words, filters and sort from the query string; works without JavaScript."""
+    params = request.query_params
+    text = (params.get("q") or "")[:100]
+    errors: dict[str, str] = {}
+    lang = choose_lang(request)
+
+    def amount(name: str) -> int | None:
+        raw = (params.get(name) or "").replace(",", "").replace("원", "").strip()
+        if not raw:
+            return None
+        if not raw.isdigit() or len(raw) > 16:
+            errors[name] = (
+                "금액은 원 단위 숫자로 입력하십시오." if lang == "ko" else "Enter the amount in won, digits only."
+            )
+            return None
+        return int(raw)
+
+    def day(name: str, end: bool) -> datetime | None:
+        raw = (params.get(name) or "").strip()
+        if not raw:
+            return None
+        try:
+            value = date.fromisoformat(raw)
+        except ValueError:
+            errors[name] = "날짜는 YYYY-MM-DD로 입력하십시오." if lang == "ko" else "Enter the date as YYYY-MM-DD."
+            return None
+        start = datetime(value.year, value.month, value.day, tzinfo=SEOUL)
+        return start + timedelta(days=1, microseconds=-1) if end else start
+
+    def choice(name: str, kind: type[StrEnumT]) -> StrEnumT | None:
+        raw = params.get(name) or ""
+        return kind(raw) if raw in {k.value for k in kind} else None
+
+    agency = params.get("agency") or ""
+    request_ = SearchRequest(
+        text=text,
+        status=status if (status := choice("status", NoticeStatus)) in PUBLIC_STATUSES else None,
+        category=choice("category", Category),
+        contract_method=choice("method", ContractMethod),
+        region=params.get("region") or None,
+        agency_id=int(agency) if agency.isdigit() else None,
+        amount_min=amount("amount_min"),
+        amount_max=amount("amount_max"),
+        deadline_from=day("deadline_from", end=False),
+        deadline_to=day("deadline_to", end=True),
+        published_from=day("published_from", end=False),
+        published_to=day("published_to", end=True),
+        sort=choice("sort", Sort),
+        cursor=params.get("cursor") or None,
     )
-    page = queries.list_public(ctx, flt, cursor=cursor, limit=20)
-    base_query = urlencode(
-        {k: v for k, v in {"q": flt.query, "status": status, "category": category, "region": region}.items() if v}
-    )
+    result = search_notices(ctx, request_)
+    kept = {k: v for k, v in params.items() if k != "cursor" and v}
     return render(
         request,
         "notices.html",
         {
-            "page": page,
-            "flt": flt,
+            "result": result,
+            "v": kept,
+            "errors": errors,
             "statuses": PUBLIC_STATUSES,
             "categories": list(Category),
-            "cursor": cursor,
-            "base_query": base_query,
+            "methods": list(ContractMethod),
+            "sorts": list(Sort),
+            "agencies": list_orgs(ctx, OrgKind.AGENCY),
+            "cursor": request_.cursor,
+            "base_query": urlencode(kept),
+            "advanced": any(k in kept for k in ADVANCED),
         },
     )
+
+
+ADVANCED = (
+    "method",
+    "agency",
+    "amount_min",
+    "amount_max",
+    "deadline_from",
+    "deadline_to",
+    "published_from",
+    "published_to",
+)
+StrEnumT = TypeVar("StrEnumT", bound=StrEnum)
 
 
 @router.get("/notices/{reference}", response_class=HTMLResponse)
