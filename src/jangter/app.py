@@ -36,6 +36,8 @@ from jangter.kernel.randomness import SystemRandomSource
 from jangter.oversight.api import router as oversight_api
 from jangter.rules.loader import load_rule_book
 from jangter.rules.store import stored_documents_if_migrated
+from jangter.search.api import notices_router as similar_api
+from jangter.search.api import router as search_api
 from jangter.tendering.api import router as tendering_api
 from jangter.transparency.api import router as transparency_api
 from jangter.web.http import DEVICE_COOKIE, domain_problem, http_problem, validation_problem
@@ -43,6 +45,7 @@ from jangter.web.i18n import choose_lang, translate
 from jangter.web.pages import account, agency, demo, keys, operator, public, supplier
 from jangter.web.pages import members as member_pages
 from jangter.web.pages import negotiation as negotiation_pages
+from jangter.web.pages import searches as search_pages
 from jangter.web.pages import security as security_pages
 from jangter.web.rendering import render
 from jangter.worker import run_due_events_forever
@@ -76,6 +79,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
         step_up=settings.step_up,
         mailer=Mailer(settings.smtp_host, settings.smtp_port, settings.mail_from) if settings.smtp_host else None,
         search_timeout_ms=settings.search_timeout_ms,
+        base_url=settings.base_url,
     )
 
 
@@ -128,6 +132,8 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         negotiation_api,
         transparency_api,
         oversight_api,
+        search_api,
+        similar_api,
     ):
         app.include_router(router)
     for page_router in (
@@ -140,6 +146,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         negotiation_pages.router,
         security_pages.router,
         member_pages.router,
+        search_pages.router,
         demo.router,
     ):
         app.include_router(page_router)

@@ -15,6 +15,7 @@ from jangter.kernel.context import AppContext
 from jangter.notifications import outbox
 from jangter.rules import store as rules_store
 from jangter.search import index as search_index
+from jangter.search import saved as saved_searches
 from jangter.tendering.service import close_due_notices
 
 log = logging.getLogger("jangter.worker")
@@ -36,13 +37,16 @@ def run_due_events_once(ctx: AppContext) -> int:
     size = integrate_log(ctx)
     if size:
         log.info("log integrated up to size %d", size)
-    outbox.deliver_due(ctx)
     try:
         indexed = search_index.catch_up(ctx)
         if indexed:
             log.info("search index caught up with %d notice(s)", indexed)
+        alerts = saved_searches.run_alerts(ctx)
+        if alerts:
+            log.info("%d saved-search alert(s) written to the outbox", alerts)
     except Exception:  # the search engine is away: notices wait in the queue, nothing else stops
-        log.warning("search index catch-up failed; will retry", exc_info=True)
+        log.warning("search index catch-up or alerts failed; will retry", exc_info=True)
+    outbox.deliver_due(ctx)  # last, so that this pass's alerts go out in it
     return closed
 
 

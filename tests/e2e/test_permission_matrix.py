@@ -130,7 +130,13 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
 
 
 def _fill(path: str, values: dict[str, str]) -> str:
-    defaults = {"lang": "ko", "key_id": "no-such-key", "passkey_id": "999999", "session_id": "0" * 16}
+    defaults = {
+        "lang": "ko",
+        "key_id": "no-such-key",
+        "passkey_id": "999999",
+        "session_id": "0" * 16,
+        "saved_id": "999999",
+    }
     return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), defaults.get(m.group(1), "x")), path)
 
 

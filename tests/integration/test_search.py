@@ -184,3 +184,20 @@ def test_a_slow_engine_is_cut_off_by_the_time_limit(ctx: AppContext, corpus: tup
         result = search_notices(ctx, SearchRequest(text="공사"))
     assert (result.mode, result.problem) == (Mode.FALLBACK, "timeout")
     assert {h.notice.number for h in result.hits} == {n["works"], n["road"]}
+
+
+def test_similar_notices_share_title_words_and_survive_a_broken_engine(
+    ctx: AppContext, corpus: tuple[World, dict[str, str]]
+) -> None:
+    from jangter.search.service import similar_notices
+
+    _, n = corpus
+    alike = similar_notices(ctx, n["works"])
+    numbers = [h.notice.number for h in alike.hits]
+    assert alike.mode is Mode.ENGINE and n["works"] not in numbers
+    assert n["led"] in numbers  # 청사 … 교체
+    assert set(numbers) <= {n["led"], n["road"]}  # only notices that share a word
+    with search_engine_broken(ctx):
+        fallback = similar_notices(ctx, n["works"])
+    assert fallback.mode is Mode.FALLBACK
+    assert {h.notice.number for h in fallback.hits} == {n["trail"]}  # the same agency's other works notice

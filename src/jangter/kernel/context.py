@@ -33,6 +33,8 @@ class AppContext:
     signer: PlatformSigner
     step_up: StepUpPolicy = StepUpPolicy.REGISTERED
     mailer: Mailer | None = None  # None: messages wait in the outbox (no SMTP server configured)
+    #: where people reach the site (links in e-mail written by the worker)
+    base_url: str = "http://127.0.0.1:8000"
     #: the search engine's time limit, and the breaker that stops calling it when it keeps failing (issue #7)
     search_timeout_ms: int = 250
     search_breaker: CircuitBreaker = field(default_factory=CircuitBreaker, compare=False)

@@ -39,10 +39,10 @@ class OutboxMail(Base):
     __table_args__ = (Index("ix_outbox_mail_due", "sent_at", "next_attempt_at"),)
 
 
-def enqueue(session: Session, *, key: str, to: str, subject: str, body: str, at: datetime) -> None:
-    """Queue a message in the caller's transaction; a key already queued is left as it is."""
+def enqueue(session: Session, *, key: str, to: str, subject: str, body: str, at: datetime) -> bool:
+    """Queue a message in the caller's transaction; a key already queued is left as it is (returns False)."""
     if session.scalar(select(OutboxMail.id).where(OutboxMail.key == key)) is not None:
-        return
+        return False
     session.add(
         OutboxMail(
             key=key,
@@ -55,6 +55,7 @@ def enqueue(session: Session, *, key: str, to: str, subject: str, body: str, at:
             size=len(body.encode()),
         )
     )
+    return True
 
 
 def _message_id(row: OutboxMail, sender: str) -> str:

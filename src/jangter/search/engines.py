@@ -48,8 +48,10 @@ class Engine(Protocol):
         order: Sequence[ColumnElement[Any]] = (),
         limit: int,
         offset: int,
+        any_term: bool = False,
     ) -> list[int]:
-        """Ids of matching notices (that also satisfy ``where`` on ``notice``), best first, or in ``order``."""
+        """Ids of matching notices (that also satisfy ``where`` on ``notice``), best first, or in ``order``; with
+        ``any_term`` a notice needs only one of the terms (similar notices), ranked by how many and how rare."""
 
     @contextmanager
     def time_limit(self, session: Session, milliseconds: int) -> Iterator[None]:
@@ -60,22 +62,22 @@ def _fts5_string(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def fts5_match(parsed: ParsedQuery) -> str:
-    """``"정보" AND "보시" AND ("→길" OR "길"*)``: every term required."""
+def fts5_match(parsed: ParsedQuery, any_term: bool = False) -> str:
+    """``"정보" AND "보시" AND ("→길" OR "길"*)``: every term required (or any one, with ``any_term``)."""
     clauses = []
     for term in parsed.terms:
         options = [_fts5_string(t) for t in term.exact]
         if term.prefix:
             options.append(_fts5_string(term.prefix) + "*")
         clauses.append(options[0] if len(options) == 1 else "(" + " OR ".join(options) + ")")
-    return " AND ".join(clauses)
+    return (" OR " if any_term else " AND ").join(clauses)
 
 
 def _tsquery_lexeme(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsquery(parsed: ParsedQuery) -> str:
+def tsquery(parsed: ParsedQuery, any_term: bool = False) -> str:
     """``'정보' & '보시' & ('→길' | '길':*)``, cast as text to ``tsquery`` (no parser in between)."""
 
     def one(term: Term) -> str:
@@ -84,7 +86,7 @@ def tsquery(parsed: ParsedQuery) -> str:
             options.append(_tsquery_lexeme(term.prefix) + ":*")
         return options[0] if len(options) == 1 else "(" + " | ".join(options) + ")"
 
-    return " & ".join(one(t) for t in parsed.terms)
+    return (" | " if any_term else " & ").join(one(t) for t in parsed.terms)
 
 
 class SqliteFts5:
@@ -99,13 +101,14 @@ class SqliteFts5:
         order: Sequence[ColumnElement[Any]] = (),
         limit: int,
         offset: int,
+        any_term: bool = False,
     ) -> list[int]:
         fts = table("notice_fts", column("rowid"))
         query: Select[Any] = (
             select(Notice.id)
             .select_from(fts)
             .join(Notice, Notice.id == fts.c.rowid)
-            .where(literal_column("notice_fts").op("MATCH")(fts5_match(parsed)), *where)
+            .where(literal_column("notice_fts").op("MATCH")(fts5_match(parsed, any_term)), *where)
             .order_by(*(order or (literal_column("bm25(notice_fts, 10.0, 4.0, 1.0)"), Notice.id.desc())))
             .limit(limit)
             .offset(offset)
@@ -142,9 +145,10 @@ class PostgresTsvector:
         order: Sequence[ColumnElement[Any]] = (),
         limit: int,
         offset: int,
+        any_term: bool = False,
     ) -> list[int]:
         document: ColumnElement[Any] = literal_column(PG_DOCUMENT)
-        wanted = cast(literal(tsquery(parsed)), TSQUERY)
+        wanted = cast(literal(tsquery(parsed, any_term)), TSQUERY)
         query: Select[Any] = (
             select(Notice.id)
             .select_from(NoticeSearch)

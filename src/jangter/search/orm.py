@@ -8,11 +8,12 @@ an FTS5 table ``notice_fts`` over ``notice_search``; on PostgreSQL a GIN index o
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from jangter.kernel.db import Base, UTCDateTime
+from jangter.kernel.db import Base, BigIntPK, JSONType, UTCDateTime
 
 
 class NoticeSearch(Base):
@@ -35,3 +36,21 @@ class SearchQueue(Base):
 
     notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), primary_key=True)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SavedSearch(Base):
+    """A person's saved search: words and filters (``search.saved.to_json``), and whether new matches are e-mailed."""
+
+    __tablename__ = "saved_search"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    alert: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: alerts look for notices published since then (less a few minutes; the outbox key stops repeats)
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent: Mapped[int] = mapped_column(Integer, default=0)  # alert e-mails written so far
+
+    __table_args__ = (Index("ix_saved_search_alert", "alert"),)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from jangter.identity.orm import Organisation
 from jangter.kernel.context import AppContext
-from jangter.kernel.errors import DomainError
+from jangter.kernel.errors import DomainError, NotFound
 from jangter.kernel.procurement import Category, ContractMethod
 from jangter.search.domain.tokens import ParsedQuery, highlight, parse_query
 from jangter.search.engines import SearchTimeout, engine_for
@@ -223,3 +223,44 @@ def _result(
     hits = [Hit(s, highlight(s.title, parsed.words)) for s in summaries]
     more = len(ids) > limit
     return SearchResult(hits, _cursor(offset + limit) if more else None, mode, sort)
+
+
+SIMILAR = 5
+
+
+def similar_notices(ctx: AppContext, number: str, limit: int = SIMILAR) -> SearchResult:
+    """Notices like this one: sharing words of its title, best first (the engine); when the engine is away, the
+    newest of the same category from the same agency. Never raises for the engine's sake."""
+    now = ctx.clock.now()
+    with ctx.db.reading() as session:
+        row = session.execute(
+            select(Notice.id, Notice.title, Notice.category, Notice.agency_id).where(
+                Notice.number == number, Notice.status != NoticeStatus.DRAFT.value
+            )
+        ).one_or_none()
+    if row is None:
+        raise NotFound("공고", "Notice", code="notice_not_found")
+    parsed = parse_query(row.title)
+    where = [Notice.status != NoticeStatus.DRAFT.value, Notice.id != row.id]
+    engine = engine_for(ctx.db.engine.dialect.name)
+    problem = "breaker_open"
+    if not parsed.empty and ctx.search_breaker.allow():
+        try:
+            with ctx.db.reading() as session, engine.time_limit(session, ctx.search_timeout_ms):
+                ids = engine.matches(session, parsed, where, limit=limit, offset=0, any_term=True)
+            ctx.search_breaker.success()
+            with ctx.db.reading() as session:
+                return replace(
+                    _result(session, ids, limit, 0, now, parsed, Mode.ENGINE, Sort.RELEVANCE), engine=engine.name
+                )
+        except SearchTimeout:
+            problem = "timeout"
+            ctx.search_breaker.failure()
+        except Exception:  # the notice page's neighbour must never fail because of the engine
+            problem = "error"
+            ctx.search_breaker.failure()
+            log.warning("similar notices: search engine failed; answering with the fallback", exc_info=True)
+    with ctx.db.reading() as session:
+        plain = [*where, Notice.category == row.category, Notice.agency_id == row.agency_id]
+        ids = _plain(session, plain, Sort.NEWEST, limit, 0)
+        return replace(_result(session, ids, limit, 0, now, parsed, Mode.FALLBACK, Sort.NEWEST), problem=problem)

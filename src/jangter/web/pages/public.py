@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TypeVar
@@ -18,7 +19,7 @@ from jangter.identity.service import list_orgs
 from jangter.kernel.calendar import SEOUL, seoul_date
 from jangter.kernel.errors import DomainError
 from jangter.kernel.ids import parse_notice_reference
-from jangter.kernel.procurement import Category, ContractMethod, Jurisdiction
+from jangter.kernel.procurement import REGIONS, Category, ContractMethod, Jurisdiction
 from jangter.rules.store import loaded_files
 from jangter.search.service import SearchRequest, Sort, search_notices
 from jangter.tendering import queries
@@ -39,13 +40,9 @@ def home() -> RedirectResponse:
     return RedirectResponse("/notices", status_code=303)
 
 
-@router.get("/notices", response_class=HTMLResponse)
-def notice_list(request: Request, ctx: Ctx) -> HTMLResponse:
-    """The notice list and search: words, filters and sort from the query string; works without JavaScript."""
-    params = request.query_params
-    text = (params.get("q") or "")[:100]
+def search_request(params: Mapping[str, str], lang: str) -> tuple[SearchRequest, dict[str, str]]:
+    """The search a query string (or a form) asks for, and what is wrong in it, field by field."""
     errors: dict[str, str] = {}
-    lang = choose_lang(request)
 
     def amount(name: str) -> int | None:
         raw = (params.get(name) or "").replace(",", "").replace("원", "").strip()
@@ -75,12 +72,12 @@ def notice_list(request: Request, ctx: Ctx) -> HTMLResponse:
         return kind(raw) if raw in {k.value for k in kind} else None
 
     agency = params.get("agency") or ""
-    request_ = SearchRequest(
-        text=text,
+    wanted = SearchRequest(
+        text=(params.get("q") or "")[:100],
         status=status if (status := choice("status", NoticeStatus)) in PUBLIC_STATUSES else None,
         category=choice("category", Category),
         contract_method=choice("method", ContractMethod),
-        region=params.get("region") or None,
+        region=(params.get("region") or None) if (params.get("region") or "") in REGIONS else None,
         agency_id=int(agency) if agency.isdigit() else None,
         amount_min=amount("amount_min"),
         amount_max=amount("amount_max"),
@@ -91,8 +88,20 @@ def notice_list(request: Request, ctx: Ctx) -> HTMLResponse:
         sort=choice("sort", Sort),
         cursor=params.get("cursor") or None,
     )
-    result = search_notices(ctx, request_)
-    kept = {k: v for k, v in params.items() if k != "cursor" and v}
+    return wanted, errors
+
+
+#: The query-string names of the notice list, as a saved search keeps them.
+FILTER_NAMES = ("q", "status", "category", "region", "sort", "method", "agency", "amount_min", "amount_max")
+
+
+@router.get("/notices", response_class=HTMLResponse)
+def notice_list(request: Request, ctx: Ctx, actor: PageActor) -> HTMLResponse:
+    """The notice list and search: words, filters and sort from the query string; works without JavaScript."""
+    params = request.query_params
+    wanted, errors = search_request(params, choose_lang(request))
+    result = search_notices(ctx, wanted)
+    kept = {k: v for k, v in params.items() if k not in ("cursor", "lang") and v}
     return render(
         request,
         "notices.html",
@@ -105,9 +114,10 @@ def notice_list(request: Request, ctx: Ctx) -> HTMLResponse:
             "methods": list(ContractMethod),
             "sorts": list(Sort),
             "agencies": list_orgs(ctx, OrgKind.AGENCY),
-            "cursor": request_.cursor,
+            "cursor": wanted.cursor,
             "base_query": urlencode(kept),
             "advanced": any(k in kept for k in ADVANCED),
+            "savable": {k: v for k, v in kept.items() if k in FILTER_NAMES},
         },
     )
 
