@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from jangter.identity.domain.roles import Actor
@@ -27,14 +27,15 @@ from jangter.kernel.errors import DomainError, NotFound
 from jangter.kernel.procurement import Category, ContractMethod
 from jangter.notifications import outbox
 from jangter.search.orm import SavedSearch, SearchQueue
-from jangter.search.service import Mode, SearchRequest, Sort, search_notices
+from jangter.search.service import PAGE_MAX, Hit, Mode, SearchRequest, Sort, search_notices
 from jangter.tendering.domain.notice import NoticeStatus
 
 log = logging.getLogger("jangter.search")
 
 MAX_SAVED = 20  # per person
 LOOK_BACK = timedelta(minutes=10)
-ALERTS_PER_RUN = 50  # notices per saved search per run (the rest come next run)
+CHECK_EVERY = timedelta(minutes=1)  # a search is checked at most this often
+SEARCHES_PER_RUN = 200  # saved searches checked per worker pass (the least recently checked first)
 
 #: The filters a saved search keeps (the cursor and the page size are not part of it).
 KEPT = (
@@ -201,8 +202,9 @@ def delete_saved(ctx: AppContext, actor: Actor | None, saved_id: int) -> None:
 
 def run_alerts(ctx: AppContext) -> int:
     """Write an e-mail to the outbox for each notice newly matching a saved search with its alert on; returns how
-    many were written. A search is checked again from ``LOOK_BACK`` before its last check; its check time moves
-    forward only when the engine answered and the index had caught up."""
+    many were written. Searches are taken oldest check first, at most ``SEARCHES_PER_RUN`` a pass and none checked
+    in the last ``CHECK_EVERY``. A search is checked again from ``LOOK_BACK`` before its last check, through every
+    page of matches; its check time moves forward only when the engine answered and the index had caught up."""
     now = ctx.clock.now()
     with ctx.db.reading() as session:
         behind = session.scalar(select(func.count()).select_from(SearchQueue))
@@ -216,20 +218,34 @@ def run_alerts(ctx: AppContext) -> int:
                 Person.email,
             )
             .join(Person, Person.id == SavedSearch.person_id)
-            .where(SavedSearch.alert.is_(True), Person.active.is_(True))
+            .where(
+                SavedSearch.alert.is_(True),
+                Person.active.is_(True),
+                or_(SavedSearch.last_checked_at.is_(None), SavedSearch.last_checked_at <= now - CHECK_EVERY),
+            )
+            .order_by(SavedSearch.last_checked_at.asc(), SavedSearch.id)
+            .limit(SEARCHES_PER_RUN)
         ).all()
     written = 0
     for saved_id, query, checked, created, name, email in searches:
         since = max(created, (checked or now) - LOOK_BACK)
-        request = replace(from_json(query), published_from=since, sort=Sort.NEWEST, limit=ALERTS_PER_RUN)
+        request = replace(from_json(query), published_from=since, sort=Sort.NEWEST, limit=PAGE_MAX)
         request = replace(request, status=request.status or NoticeStatus.PUBLISHED)
-        result = search_notices(ctx, request)
-        if result.mode is Mode.FALLBACK:
-            log.warning("alert %s not checked: the search engine is away (%s)", saved_id, result.problem)
-            continue
+        hits: list[Hit] = []
+        complete = True
+        while True:
+            result = search_notices(ctx, request)
+            if result.mode is Mode.FALLBACK:
+                log.warning("alert %s not checked: the search engine is away (%s)", saved_id, result.problem)
+                complete = False
+                break
+            hits.extend(result.hits)
+            if result.next_cursor is None:
+                break
+            request = replace(request, cursor=result.next_cursor)
         new = 0
         with ctx.uow() as uow:
-            for hit in result.hits:
+            for hit in hits:
                 n = hit.notice
                 if outbox.enqueue(
                     uow.session,
@@ -243,7 +259,7 @@ def run_alerts(ctx: AppContext) -> int:
             row = uow.session.get(SavedSearch, saved_id)
             if row is not None:
                 row.sent += new
-                if not behind and len(result.hits) < ALERTS_PER_RUN:
+                if complete and not behind:
                     row.last_checked_at = now
             uow.commit()
         written += new
