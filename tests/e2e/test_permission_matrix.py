@@ -22,7 +22,19 @@ from jangter.tendering import service as tendering
 from tests.support import PASSWORD, all_routes, make_world, terms
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
-ROLES = ("anonymous", "bidder", "admin", "officer", "official", "committee", "evaluator", "operator", "auditor")
+ROLES = (
+    "anonymous",
+    "bidder",
+    "admin",
+    "officer",
+    "official",
+    "committee",
+    "evaluator",
+    "inspector",
+    "finance",
+    "operator",
+    "auditor",
+)
 EMAILS = {
     "bidder": "bidonly@firm.kr",
     "admin": "adminonly@firm.kr",
@@ -30,6 +42,8 @@ EMAILS = {
     "official": "official@gov.kr",
     "committee": "committee0@gov.kr",
     "evaluator": "evaluator0@gov.kr",
+    "inspector": "inspector@gov.kr",
+    "finance": "finance@gov.kr",
     "operator": "operator@pps.go.kr",
     "auditor": "auditor@pps.go.kr",
 }
@@ -91,6 +105,9 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
     }
     auditor = NewPerson(EMAILS["auditor"], "감사인", PASSWORD, frozenset({Role.AUDITOR}))
     add_member(ctx, world.operator, world.operator.org_id, auditor)
+    for key, agency_role in (("inspector", Role.INSPECTOR), ("finance", Role.FINANCE_OFFICER)):
+        person = NewPerson(EMAILS[key], key, PASSWORD, frozenset({agency_role}))
+        add_member(ctx, world.operator, world.officer.org_id, person)
     own_notice = world.publish()
     receipts = [world.bid(own_notice, i, 90_000_000 + i, (1 + i, 5 + i)).receipt_id for i in range(2)]
     other_draft = tendering.create_draft(ctx, world.other_officer, terms(title="다른 기관의 작성 중 공고"))

@@ -20,6 +20,8 @@ class Role(StrEnum):
     BID_OFFICIAL = "bid_official"  # 입찰집행관
     OPENING_COMMITTEE = "opening_committee"  # 개찰위원 (holds a share of each opening key)
     EVALUATOR = "evaluator"  # 평가위원 (scores technical proposals of negotiated notices)
+    INSPECTOR = "inspector"  # 검사관 (inspects deliveries; its acts come with contracts, issue #8)
+    FINANCE_OFFICER = "finance_officer"  # 재무관 · 지출관 (pays; its acts come with payments, issue #8)
     COMPANY_ADMIN = "company_admin"  # 업체 관리자
     BIDDER = "bidder"  # 입찰 담당자
     OPERATOR = "operator"  # 운영자
@@ -31,6 +33,8 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.BID_OFFICIAL: ("입찰집행관", "Bid official"),
     Role.OPENING_COMMITTEE: ("개찰위원", "Opening committee member"),
     Role.EVALUATOR: ("평가위원", "Proposal evaluator"),
+    Role.INSPECTOR: ("검사관", "Inspector"),
+    Role.FINANCE_OFFICER: ("재무관", "Finance officer"),
     Role.COMPANY_ADMIN: ("업체 관리자", "Company administrator"),
     Role.BIDDER: ("입찰 담당자", "Bidder"),
     Role.OPERATOR: ("운영자", "Operator"),
@@ -39,7 +43,16 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
 
 #: Which roles a person of each kind of organisation may hold.
 ROLES_BY_KIND: dict[OrgKind, frozenset[Role]] = {
-    OrgKind.AGENCY: frozenset({Role.PROCUREMENT_OFFICER, Role.BID_OFFICIAL, Role.OPENING_COMMITTEE, Role.EVALUATOR}),
+    OrgKind.AGENCY: frozenset(
+        {
+            Role.PROCUREMENT_OFFICER,
+            Role.BID_OFFICIAL,
+            Role.OPENING_COMMITTEE,
+            Role.EVALUATOR,
+            Role.INSPECTOR,
+            Role.FINANCE_OFFICER,
+        }
+    ),
     OrgKind.SUPPLIER: frozenset({Role.COMPANY_ADMIN, Role.BIDDER}),
     OrgKind.OPERATOR: frozenset({Role.OPERATOR, Role.AUDITOR}),
 }
