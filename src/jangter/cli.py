@@ -107,18 +107,43 @@ def worker() -> None:
 @app.command()
 def demo(
     force: Annotated[bool, typer.Option("--force", help="Load even if the database already has data")] = False,
+    notices: Annotated[
+        int, typer.Option("--notices", min=0, help="Also generate this many notices for search at scale")
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated notices")] = 2026,
 ) -> None:
-    """Load demo agencies, firms, people and notices in every state (with a progress bar)."""
+    """Load demo agencies, firms, people and notices in every state (with a progress bar); with ``--notices N``,
+    add N generated notices (Korean and English titles) for search at scale, and index them."""
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     from jangter.app import build_context
     from jangter.demo import load_demo
+    from jangter.demo_corpus import generate
 
     settings = _settings()
     ctx = build_context(settings)
     try:
         loaded = load_demo(ctx, force=force, key_dir=settings.var_dir / "demo-keys")
+        typer.echo("demo data loaded" if loaded else "the database already has data; demo not loaded (--force)")
+        if notices:
+            started = time.monotonic()
+            with Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
+            ) as progress:
+                tasks = {
+                    "notices": progress.add_task("공고 생성 / notices", total=notices),
+                    "index": progress.add_task("검색 색인 / search index", total=None),
+                }
+
+                def advance(stage: str, done: int, total: int) -> None:
+                    progress.update(tasks[stage], completed=done, total=total)
+
+                indexed = generate(ctx, notices, seed=seed, progress=advance)
+            typer.echo(f"{notices} notices generated; {indexed} indexed in {time.monotonic() - started:.0f} s")
     finally:
         ctx.db.dispose()
-    typer.echo("demo data loaded" if loaded else "the database already has data; demo not loaded (--force)")
 
 
 @admin.command("create-operator")
