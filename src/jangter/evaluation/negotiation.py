@@ -29,10 +29,9 @@ from jangter.evaluation import records
 from jangter.evaluation.domain import negotiated
 from jangter.evaluation.domain.ranking import FailureReason
 from jangter.evaluation.orm import EvaluationSheet, NegotiationEntry, Opening, TechnicalEvaluation, TechnicalProposal
-from jangter.identity.domain import firm_profile
 from jangter.identity.domain.roles import Actor, OrgKind, Role, require_approved_supplier, require_role
 from jangter.identity.orm import Organisation, Person
-from jangter.identity.service import audit_actor
+from jangter.identity.service import audit_actor, participation_problem_in
 from jangter.kernel import audit
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError, FieldProblem, Forbidden, NotFound, ValidationProblems
@@ -137,15 +136,7 @@ def submit_proposal(
                 "제안서 제출 기간이 아직 시작되지 않았습니다.",
                 "Proposals are not accepted before the bidding period starts.",
             )
-        firm = session.get(Organisation, bidder.org_id)
-        if firm is not None and (
-            refused := firm_profile.participation_problem(
-                supplies=firm_profile.decode(firm.supplies),
-                head_office=firm.region,
-                category=notice.category,
-                notice_region=notice.region,
-            )
-        ):
+        if refused := participation_problem_in(session, bidder.org_id, notice.category, notice.region):
             raise refused
         row = session.scalars(
             select(TechnicalProposal)

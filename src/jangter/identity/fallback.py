@@ -12,6 +12,7 @@ import base64
 import hashlib
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import pyotp
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from jangter.identity import security_log
 from jangter.identity.domain.roles import Actor
@@ -213,13 +215,22 @@ def _spend(ctx: AppContext, session: Any, person_id: int, code: str, now: dateti
     return "recovery", used or 0
 
 
-def fallback_step_up(
-    ctx: AppContext, actor: Actor, session_token: str, code: str, where: security_log.Where | None = None
-) -> datetime:
-    """Use the fallback path for this session: a TOTP code or a recovery code. Returns until when it counts."""
+def _use_fallback(
+    ctx: AppContext,
+    actor: Actor,
+    code: str,
+    *,
+    until: datetime,
+    where: security_log.Where | None,
+    subject: str | None = None,
+    detail: dict[str, object] | None = None,
+    then: Callable[[Session], None] | None = None,
+) -> None:
+    """Spend a code as one counted fallback use (flagged in the security log) and run ``then`` in the same
+    transaction; a refusal is logged in a transaction of its own and raised. A spent TOTP step stays spent, also
+    when the limit refused it."""
     now = ctx.clock.now()
     rules = identity_rules(ctx)
-    until = now + timedelta(hours=rules.fallback_hours)
     refusal: DomainError | None = None
     with ctx.uow() as uow:
         session = uow.session
@@ -229,11 +240,8 @@ def fallback_step_up(
             refusal = exc
         else:
             session.add(FallbackUse(person_id=actor.person_id, method=method, at=now, until=until))
-            session.execute(
-                update(LoginSession)
-                .where(LoginSession.token_hash == token_hash(session_token), LoginSession.person_id == actor.person_id)
-                .values(fallback_until=until)
-            )
+            if then is not None:
+                then(session)
             security_log.add(
                 session,
                 at=now,
@@ -242,12 +250,29 @@ def fallback_step_up(
                 where=where,
                 person_id=actor.person_id,
                 org_id=actor.org_id,
-                detail={"method": method, "use": used + 1, "of": rules.fallback_max, "until": until.isoformat()},
+                subject=subject,
+                detail={"method": method, "use": used + 1, "of": rules.fallback_max, **(detail or {})},
             )
-        uow.commit()  # a spent TOTP step stays spent, also when the limit refused it
+        uow.commit()
     if refusal is not None:
-        _log_refusal(ctx, actor, refusal, where)
+        _log_refusal(ctx, actor, refusal, where, subject=subject)
         raise refusal
+
+
+def fallback_step_up(
+    ctx: AppContext, actor: Actor, session_token: str, code: str, where: security_log.Where | None = None
+) -> datetime:
+    """Use the fallback path for this session: a TOTP code or a recovery code. Returns until when it counts."""
+    until = ctx.clock.now() + timedelta(hours=identity_rules(ctx).fallback_hours)
+
+    def mark_session(session: Session) -> None:
+        session.execute(
+            update(LoginSession)
+            .where(LoginSession.token_hash == token_hash(session_token), LoginSession.person_id == actor.person_id)
+            .values(fallback_until=until)
+        )
+
+    _use_fallback(ctx, actor, code, until=until, where=where, detail={"until": until.isoformat()}, then=mark_session)
     return until
 
 
@@ -257,32 +282,15 @@ def committee_code(
     """A committee member without their passkey at hand presents a code from their authenticator app (or a
     recovery code) at the opening. It is a fallback use like any other: counted against
     ``identity.fallback_max`` and kept in the security log, for this act only."""
-    now = ctx.clock.now()
-    rules = identity_rules(ctx)
-    refusal: DomainError | None = None
-    with ctx.uow() as uow:
-        session = uow.session
-        try:
-            method, used = _spend(ctx, session, member.person_id, code, now)
-        except DomainError as exc:
-            refusal = exc
-        else:
-            session.add(FallbackUse(person_id=member.person_id, method=method, at=now, until=now))
-            security_log.add(
-                session,
-                at=now,
-                kind="fallback",
-                outcome=security_log.Outcome.FLAGGED,
-                where=where,
-                person_id=member.person_id,
-                org_id=member.org_id,
-                subject=subject,
-                detail={"method": method, "act": "committee_share", "use": used + 1, "of": rules.fallback_max},
-            )
-        uow.commit()
-    if refusal is not None:
-        _log_refusal(ctx, member, refusal, where, subject=subject)
-        raise refusal
+    _use_fallback(
+        ctx,
+        member,
+        code,
+        until=ctx.clock.now(),
+        where=where,
+        subject=subject,
+        detail={"act": "committee_share"},
+    )
 
 
 def _log_refusal(

@@ -334,16 +334,19 @@ def sign_in_with_passkey(
 # --- step-up: a fresh user verification within the signed-in session ------------------------------------------
 
 
-def step_up_options(ctx: AppContext, actor: Actor, rp: RelyingParty) -> Ceremony:
+def _own_passkey_ceremony(
+    ctx: AppContext, rp: RelyingParty, person_id: int | None, purpose: str, none_registered: DomainError
+) -> Ceremony:
+    """An assertion ceremony that only this person's own passkeys can answer (user verification required)."""
     with ctx.db.reading() as session:
-        credentials = session.scalars(select(Passkey.credential_id).where(Passkey.person_id == actor.person_id)).all()
-    if not credentials:
-        raise _refused(
-            "passkey_required",
-            "본인 확인에는 패스키가 필요합니다. [로그인 보안]에서 패스키를 먼저 등록하십시오.",
-            "The identity check needs a passkey; register one under Sign-in security first.",
+        credentials = (
+            session.scalars(select(Passkey.credential_id).where(Passkey.person_id == person_id)).all()
+            if person_id is not None
+            else []
         )
-    challenge_id, challenge = _new_challenge(ctx, actor.person_id, "step_up")
+    if person_id is None or not credentials:
+        raise none_registered
+    challenge_id, challenge = _new_challenge(ctx, person_id, purpose)
     options = webauthn.generate_authentication_options(
         rp_id=rp.id,
         challenge=challenge,
@@ -351,6 +354,20 @@ def step_up_options(ctx: AppContext, actor: Actor, rp: RelyingParty) -> Ceremony
         user_verification=UserVerificationRequirement.REQUIRED,
     )
     return Ceremony(challenge_id, json.loads(webauthn.options_to_json(options)))
+
+
+def step_up_options(ctx: AppContext, actor: Actor, rp: RelyingParty) -> Ceremony:
+    return _own_passkey_ceremony(
+        ctx,
+        rp,
+        actor.person_id,
+        "step_up",
+        _refused(
+            "passkey_required",
+            "본인 확인에는 패스키가 필요합니다. [로그인 보안]에서 패스키를 먼저 등록하십시오.",
+            "The identity check needs a passkey; register one under Sign-in security first.",
+        ),
+    )
 
 
 def step_up(
@@ -380,26 +397,18 @@ def presence_options(ctx: AppContext, rp: RelyingParty, email: str, number: str)
     """The ceremony for one opening-committee member at the bid official's screen: only the member's own
     passkeys are allowed (a security key, or their phone through the browser's cross-device prompt)."""
     with ctx.db.reading() as session:
-        person = session.scalars(select(Person).where(Person.email == normal_email(email))).one_or_none()
-        credentials = (
-            session.scalars(select(Passkey.credential_id).where(Passkey.person_id == person.id)).all()
-            if person is not None
-            else []
-        )
-    if person is None or not credentials:
-        raise _refused(
+        person_id = session.scalar(select(Person.id).where(Person.email == normal_email(email)))
+    return _own_passkey_ceremony(
+        ctx,
+        rp,
+        person_id,
+        "presence",
+        _refused(
             "passkey_required",
             "이 위원은 패스키를 등록하지 않았습니다. 인증 앱의 6자리 코드를 입력하십시오.",
             "This member has no passkey registered; enter the 6-digit code from their authenticator app.",
-        )
-    challenge_id, challenge = _new_challenge(ctx, person.id, "presence")
-    options = webauthn.generate_authentication_options(
-        rp_id=rp.id,
-        challenge=challenge,
-        allow_credentials=[PublicKeyCredentialDescriptor(id=c) for c in credentials],
-        user_verification=UserVerificationRequirement.REQUIRED,
+        ),
     )
-    return Ceremony(challenge_id, json.loads(webauthn.options_to_json(options)))
 
 
 def verify_presence(ctx: AppContext, rp: RelyingParty, challenge_id: str, credential: str, number: str) -> str:

@@ -863,15 +863,20 @@ def get_org(ctx: AppContext, org_id: int) -> OrgView:
 def participation_problem(ctx: AppContext, firm_id: int, category: str, notice_region: str) -> DomainError | None:
     """Why this firm may not take part in a notice of that category and participation region (None: it may)."""
     with ctx.db.reading() as session:
-        firm = session.get(Organisation, firm_id)
-        if firm is None:
-            raise NotFound("업체", "Firm")
-        return firm_profile.participation_problem(
-            supplies=firm_profile.decode(firm.supplies),
-            head_office=firm.region,
-            category=category,
-            notice_region=notice_region,
-        )
+        return participation_problem_in(session, firm_id, category, notice_region)
+
+
+def participation_problem_in(session: Session, firm_id: int, category: str, notice_region: str) -> DomainError | None:
+    """:func:`participation_problem` inside the caller's transaction."""
+    firm = session.get(Organisation, firm_id)
+    if firm is None:
+        raise NotFound("업체", "Firm")
+    return firm_profile.participation_problem(
+        supplies=firm_profile.decode(firm.supplies),
+        head_office=firm.region,
+        category=category,
+        notice_region=notice_region,
+    )
 
 
 def _licences(session: Session, org_ids: list[int]) -> dict[int, tuple[Licence, ...]]:

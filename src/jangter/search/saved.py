@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from jangter.identity.domain.roles import Actor
+from jangter.identity.domain.roles import Actor, Role, require_role
 from jangter.identity.orm import Person
 from jangter.kernel import audit
 from jangter.kernel.audit import AuditActor
@@ -139,9 +139,8 @@ def save(ctx: AppContext, actor: Actor | None, name: str, request: SearchRequest
 
 
 def _signed_in(actor: Actor | None) -> Actor:
-    if actor is None:
-        raise DomainError("login_required", "로그인이 필요합니다.", "Please sign in first.", status=401)
-    return actor
+    """Anyone signed in may keep searches (people of agencies and the operator too)."""
+    return require_role(actor, *Role)
 
 
 def _own(session: Session, actor: Actor, saved_id: int) -> SavedSearch:
