@@ -34,7 +34,7 @@ from rich.table import Table
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from bench import opening
+from bench import opening, search
 from jangter.bidding.orm import Bid
 from jangter.client import sealing
 from jangter.identity import keys, passwords
@@ -300,7 +300,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def run_server(url: str, port: int) -> subprocess.Popen[bytes]:
+def run_server(url: str, port: int, workers: int = WEB_WORKERS) -> subprocess.Popen[bytes]:
     env = os.environ | {
         "JANGTER_DATABASE_URL": url,
         "JANGTER_ENV": "production",
@@ -312,7 +312,7 @@ def run_server(url: str, port: int) -> subprocess.Popen[bytes]:
     }
     jangter = str(Path(sys.executable).parent / "jangter")
     server = subprocess.Popen(
-        [jangter, "serve", "--port", str(port), "--workers", str(WEB_WORKERS)],
+        [jangter, "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -395,7 +395,9 @@ def main() -> None:
     shutil.rmtree(workdir, ignore_errors=True)
     console.print(f"opening {opening.BIDS:,} sealed bids …")
     opened = opening.run(_fresh_database("jangter_bench_opening"))
-    report(result, stats, opening.rows(opened))
+    console.print(f"search over {search.NOTICES:,} notices, SQLite then PostgreSQL …")
+    searched = search.run(_fresh_database("jangter_bench_search"))
+    report(result, stats, opening.rows(opened) + search.rows(searched))
 
 
 def report(r: Result, stats: dict[str, int], more: list[tuple[str, str, str]]) -> None:

@@ -237,7 +237,7 @@ def generate(
         rows = []
         for i in range(done, min(done + BATCH, count)):
             category = rng.choice(categories)
-            published = now - timedelta(days=rng.uniform(0, 730))
+            published = now - timedelta(days=730 * (1 - (i + rng.random()) / count))  # in order of number
             deadline = (published + timedelta(days=rng.randint(7, 40))).replace(minute=0, second=0, microsecond=0)
             base = int(10 ** rng.uniform(7, 10.3)) // 1000 * 1000
             agency = rng.choice(agencies)

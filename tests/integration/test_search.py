@@ -11,8 +11,8 @@ from sqlalchemy import text
 
 from jangter.kernel.breaker import BreakerState, CircuitBreaker
 from jangter.kernel.context import AppContext
-from jangter.kernel.procurement import Category
-from jangter.search import index
+from jangter.kernel.procurement import Category, ContractMethod
+from jangter.search import engines, index
 from jangter.search.service import Mode, SearchRequest, Sort, search_notices
 from jangter.tendering import service as tendering
 from jangter.tendering.domain.notice import NoticeStatus
@@ -127,6 +127,56 @@ def test_an_amended_title_is_found_at_once_and_drafts_never(ctx: AppContext) -> 
     assert found(ctx, "출입통제") == {number}
     assert found(ctx, "보안") == set()
     assert draft not in found(ctx, "작성")
+
+
+def test_filters_inside_the_engine_follow_an_amended_region(ctx: AppContext) -> None:
+    """Category, contract method, region and agency are tokens the engine intersects with the words (ADR 0009);
+    amending the region moves the notice to the new region's token at once."""
+    world = make_world(ctx, firms=1)
+    seoul = world.publish(title="청사 보안장비 구매", region="11")
+    busan = world.publish(title="청사 보안장비 유지보수 용역", region="26", category=Category.SERVICES)
+    assert found(ctx, "보안장비", region="11") == {seoul}
+    assert found(ctx, "보안장비", region="26", category=Category.SERVICES) == {busan}
+    assert found(ctx, "보안장비", region="26", category=Category.GOODS) == set()
+    assert found(ctx, "보안장비", agency_id=world.officer.org_id) == {seoul, busan}
+    assert found(ctx, "보안장비", agency_id=world.other_officer.org_id) == set()
+    assert found(ctx, "보안장비", contract_method=ContractMethod.GENERAL_COMPETITIVE) == {seoul, busan}
+    tendering.amend(ctx, world.officer, seoul, {"region": "26"}, "참가제한지역 정정")
+    assert found(ctx, "보안장비", region="26") == {seoul, busan}
+    assert found(ctx, "보안장비", region="11") == set()
+
+
+def test_relevance_ranks_the_newest_matches_and_pages_on_through_the_older_ones(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Relevance is ranked among the newest RANK_WINDOW matches; older matches follow newest first, and the pages
+    go through every match once (a window of 3 here stands for the 2,000 of production)."""
+    monkeypatch.setattr(engines, "RANK_WINDOW", 3)
+    world = make_world(ctx, firms=1)
+    published = [
+        world.publish(title=title, description=text)
+        for title, text in (
+            ("하천 정비", "진입 도로 포함"),  # oldest
+            ("도로 포장", "시험용 공고"),  # a title match, but too old to be ranked
+            ("교량 보수", "도로 통제 포함"),
+            ("청사 교체", "도로 통제 포함"),
+            ("도로 확장", "시험용 공고"),  # the only title match among the newest three: first
+            ("공원 조성", "도로 통제 포함"),
+        )
+    ]
+    newest_three = published[3:]
+    pages: list[str] = []
+    cursor = None
+    while True:
+        result = search_notices(ctx, SearchRequest(text="도로", limit=2, cursor=cursor))
+        assert result.mode is Mode.ENGINE
+        pages += [h.notice.number for h in result.hits]
+        cursor = result.next_cursor
+        if cursor is None:
+            break
+    assert sorted(pages) == sorted(published)  # each once
+    assert set(pages[:3]) == set(newest_three) and pages[0] == published[4]
+    assert pages[3:] == [published[2], published[1], published[0]]  # then the older ones, newest first
 
 
 def test_a_reindex_rebuilds_the_same_answers(ctx: AppContext, corpus: tuple[World, dict[str, str]]) -> None:

@@ -26,8 +26,8 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
 
-#: What a search engine keeps for itself, made by migration 0017 for one database only: not in the models.
-ENGINE_OWNED_PREFIXES = ("notice_fts", "ix_notice_search_document")
+#: What a search engine keeps for itself, made by migrations 0017 and 0019 for one database only: not in the models.
+ENGINE_OWNED_PREFIXES = ("notice_fts", "ix_notice_search_document", "ix_notice_search_tsdocument", "tsdocument")
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:

@@ -1,8 +1,9 @@
 """The search tables: each published notice's tokens, and the queue of notices to (re)index.
 
 The engines' own structures are made by the migration for each database and are not in these models: on SQLite
-an FTS5 table ``notice_fts`` over ``notice_search``; on PostgreSQL a GIN index over the weighted ``tsvector`` of
-``notice_search``. The drift check leaves them out (``jangter.migrations.ENGINE_OWNED``).
+an FTS5 table ``notice_fts`` over ``notice_search``; on PostgreSQL a stored generated column ``tsdocument``, the
+weighted ``tsvector`` of ``notice_search``, with its GIN index. The drift check leaves them out
+(``jangter.migrations.ENGINE_OWNED_PREFIXES``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class NoticeSearch(Base):
     title: Mapped[str] = mapped_column(Text)  # the title: weight A
     names: Mapped[str] = mapped_column(Text)  # notice number, agency and demand agency: weight B
     body: Mapped[str] = mapped_column(Text)  # the notice's text: weight C
+    facets: Mapped[str] = mapped_column(Text, server_default="")  # filter tokens (``tokens.facet``): weight D
     indexed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

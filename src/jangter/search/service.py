@@ -23,7 +23,7 @@ from jangter.identity.orm import Organisation
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError, NotFound
 from jangter.kernel.procurement import Category, ContractMethod
-from jangter.search.domain.tokens import ParsedQuery, highlight, parse_query
+from jangter.search.domain.tokens import ParsedQuery, facets_of, highlight, parse_query
 from jangter.search.engines import SearchTimeout, engine_for
 from jangter.tendering.domain.notice import NoticeStatus
 from jangter.tendering.orm import Notice
@@ -114,10 +114,8 @@ def _cursor(offset: int) -> str | None:
 
 
 def conditions(request: SearchRequest, now: datetime) -> list[ColumnElement[bool]]:
-    """The filters, on ``notice`` columns only (the engines join nothing else)."""
+    """All the filters, on ``notice`` columns only: what a plain database query applies."""
     where: list[ColumnElement[bool]] = [Notice.status != NoticeStatus.DRAFT.value]
-    if request.status is not None:
-        where.append(status_condition(request.status, now))
     if request.category is not None:
         where.append(Notice.category == request.category.value)
     if request.contract_method is not None:
@@ -126,6 +124,15 @@ def conditions(request: SearchRequest, now: datetime) -> list[ColumnElement[bool
         where.append(Notice.region == request.region)
     if request.agency_id is not None:
         where.append(Notice.agency_id == request.agency_id)
+    return where + engine_conditions(request, now)
+
+
+def engine_conditions(request: SearchRequest, now: datetime) -> list[ColumnElement[bool]]:
+    """The filters the engine checks on ``notice`` after its match: the ones that are not tokens (:func:`facets`;
+    the index holds no drafts). With none, the engine reads its own index only."""
+    where: list[ColumnElement[bool]] = []
+    if request.status is not None:
+        where.append(status_condition(request.status, now))
     if request.amount_min is not None:
         where.append(Notice.base_amount >= request.amount_min)
     if request.amount_max is not None:
@@ -139,6 +146,18 @@ def conditions(request: SearchRequest, now: datetime) -> list[ColumnElement[bool
     if request.published_to is not None:
         where.append(Notice.published_at <= request.published_to)
     return where
+
+
+def facets(request: SearchRequest) -> tuple[str, ...]:
+    """The filters the engine applies inside its own index, as tokens (ADR 0009); the category is not among them:
+    the words are looked up in the category's own tokens instead (:func:`for_engine`)."""
+    return facets_of(
+        contract_method=request.contract_method, region=request.region or None, agency_id=request.agency_id
+    )
+
+
+def for_engine(request: SearchRequest, parsed: ParsedQuery) -> ParsedQuery:
+    return replace(parsed, category=request.category.value) if request.category is not None else parsed
 
 
 _ORDER: dict[Sort, tuple[ColumnElement[Any], ...]] = {
@@ -190,7 +209,15 @@ def search_notices(ctx: AppContext, request: SearchRequest) -> SearchResult:
         try:
             with ctx.db.reading() as session, engine.time_limit(session, ctx.search_timeout_ms):
                 order: tuple[ColumnElement[Any], ...] = () if sort is Sort.RELEVANCE else _ORDER[sort]
-                ids = engine.matches(session, parsed, where, order=order, limit=limit + 1, offset=offset)
+                ids = engine.matches(
+                    session,
+                    for_engine(request, parsed),
+                    facets(request),
+                    engine_conditions(request, now),
+                    order=order,
+                    limit=limit + 1,
+                    offset=offset,
+                )
             ctx.search_breaker.success()
             with ctx.db.reading() as session:
                 return replace(_result(session, ids, limit, offset, now, parsed, Mode.ENGINE, sort), engine=engine.name)
@@ -247,7 +274,7 @@ def similar_notices(ctx: AppContext, number: str, limit: int = SIMILAR) -> Searc
     if not parsed.empty and ctx.search_breaker.allow():
         try:
             with ctx.db.reading() as session, engine.time_limit(session, ctx.search_timeout_ms):
-                ids = engine.matches(session, parsed, where, limit=limit, offset=0, any_term=True)
+                ids = engine.matches(session, parsed, (), [Notice.id != row.id], limit=limit, offset=0, any_term=True)
             ctx.search_breaker.success()
             with ctx.db.reading() as session:
                 return replace(
