@@ -10,7 +10,7 @@ from jangter.search.domain.tokens import (
     in_category,
     index_tokens,
     parse_query,
-    score,
+    scorer,
 )
 from jangter.search.engines import fts5_match, tsquery
 
@@ -86,8 +86,9 @@ def test_filters_become_tokens_that_text_never_makes_and_join_the_engines_querie
 
 def test_the_score_puts_the_title_before_the_number_and_agencies_and_those_before_the_text() -> None:
     """ADR 0009: per query term 10 in the title, else 4 in the number or an agency's name, else 0."""
-    parsed = parse_query("도로 LED 길")
+    score = scorer(parse_query("도로 LED 길"))
     title, names = " ".join(index_tokens("둘레길 도로 보수")), " ".join(index_tokens("R26BK00000001 LED조명 사업소"))
-    assert score(parsed, title, names) == 10 + 4 + 10  # 도로 and 길 (its last syllable) in the title, led in names
-    assert score(parsed, "", "") == 0  # the words are in the notice's text only
-    assert score(parse_query("l"), " ".join(index_tokens("Lighting")), "") == 10  # one letter: a prefix
+    assert score(title, names) == 10 + 4 + 10  # 도로 and 길 (its last syllable) in the title, led in names
+    assert score("", "") == 0  # the words are in the notice's text only
+    assert score(" ".join(index_tokens("도로공사")), "") == 10 + 0 + 0  # 도로 inside a compound; no 길, no led
+    assert scorer(parse_query("l"))(" ".join(index_tokens("Lighting")), "") == 10  # one letter: a prefix

@@ -9,9 +9,9 @@ The tokens go in verbatim (no parser of either database touches them), so both e
 Filters that are tokens (contract method, region, agency: ``tokens.facets_of``) are part of the engine's query, and
 within a category the words are looked up as the category's own tokens (``tokens.in_category``); the rest (status,
 amounts, dates) are conditions on ``notice``. Relevance is ranked among the newest
-``RANK_WINDOW`` matches by ``tokens.score`` (title first, then number and agencies, then text), the same on both
+``RANK_WINDOW`` matches by ``tokens.scorer`` (title first, then number and agencies, then text), the same on both
 engines; matches older than those follow, newest first. A query matching a third of a million notices thus costs
-the ranking of 500, and no statistics over whole token lists (bm25's, which took 25 ms alone) (ADR 0009).
+the ranking of 200, and no statistics over whole token lists (bm25's, which took 25 ms alone) (ADR 0009).
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from jangter.search.domain.tokens import ParsedQuery, Term, score
+from jangter.search.domain.tokens import ParsedQuery, Term, scorer
 from jangter.search.orm import NoticeSearch
 from jangter.tendering.orm import Notice
 
-RANK_WINDOW = 500  # relevance is ranked among this many of the newest matches
+RANK_WINDOW = 200  # relevance is ranked among this many of the newest matches
 
 
 class SearchTimeout(Exception):
@@ -71,14 +71,15 @@ class _Ranking:
         raise NotImplementedError
 
     def _ranked(self, session: Session, window: Select[Any], parsed: ParsedQuery) -> list[int]:
-        """The ids of ``window`` (the newest matches), best first: by ``tokens.score``, then newest."""
+        """The ids of ``window`` (the newest matches), best first: by ``tokens.scorer``, then newest."""
         newest = window.subquery()
         rows = session.execute(
             select(newest.c.id, NoticeSearch.title, NoticeSearch.names).join(
                 NoticeSearch, NoticeSearch.notice_id == newest.c.id
             )
         ).all()
-        return [row.id for row in sorted(rows, key=lambda r: (-score(parsed, r.title, r.names), -r.id))]
+        score = scorer(parsed)
+        return [row.id for row in sorted(rows, key=lambda r: (-score(r.title, r.names), -r.id))]
 
     def matches(
         self,
