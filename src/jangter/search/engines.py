@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any, Protocol
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, cast, column, literal, literal_column, select, table, text
 from sqlalchemy.dialects.postgresql import TSQUERY
@@ -38,31 +38,11 @@ class SearchTimeout(Exception):
     """The engine did not answer within the time limit."""
 
 
-class Engine(Protocol):
+class Engine:
+    """One interface, two engines. Each says how it finds the matches (``_base``) and how it limits a query's time;
+    both rank the same way: the newest ``RANK_WINDOW`` matches by score, then the older ones by age."""
+
     name: str
-
-    def matches(
-        self,
-        session: Session,
-        parsed: ParsedQuery,
-        facets: Sequence[str],
-        where: list[ColumnElement[bool]],
-        *,
-        order: Sequence[ColumnElement[Any]] = (),
-        limit: int,
-        offset: int,
-        any_term: bool = False,
-    ) -> list[int]:
-        """Ids of matching notices that carry every token of ``facets`` and satisfy ``where`` on ``notice``: best
-        first, or in ``order`` (columns of ``notice``); with ``any_term`` a notice needs only one of the terms."""
-
-    @contextmanager
-    def time_limit(self, session: Session, milliseconds: int) -> Iterator[None]:
-        yield
-
-
-class _Ranking:
-    """What both engines do with their candidates: rank the newest ``RANK_WINDOW``, then the older ones by age."""
 
     def _base(
         self, parsed: ParsedQuery, facets: Sequence[str], any_term: bool
@@ -93,6 +73,8 @@ class _Ranking:
         offset: int,
         any_term: bool = False,
     ) -> list[int]:
+        """Ids of matching notices that carry every token of ``facets`` and satisfy ``where`` on ``notice``: best
+        first, or in ``order`` (columns of ``notice``); with ``any_term`` a notice needs only one of the terms."""
         base, row_id = self._base(parsed, facets, any_term)
         if where or order:  # conditions on ``notice``; without any, the engine reads its own index only
             base = base.join(Notice, Notice.id == row_id).where(*where)
@@ -109,6 +91,10 @@ class _Ranking:
             .offset(max(0, offset - RANK_WINDOW))
         )
         return ranked[offset:] + list(session.scalars(older))
+
+    def time_limit(self, session: Session, milliseconds: int) -> AbstractContextManager[None]:
+        """Raises :class:`SearchTimeout` when the block's queries take longer than ``milliseconds``."""
+        raise NotImplementedError
 
 
 def _fts5_string(token: str) -> str:
@@ -145,7 +131,7 @@ def tsquery(parsed: ParsedQuery, facets: Sequence[str] = (), any_term: bool = Fa
     return " & ".join([words, *(_tsquery_lexeme(f) for f in facets)])
 
 
-class SqliteFts5(_Ranking):
+class SqliteFts5(Engine):
     name = "sqlite-fts5"
     _fts = table("notice_fts", column("rowid"))
 
@@ -178,7 +164,7 @@ class SqliteFts5(_Ranking):
             raw.set_progress_handler(None, 0)
 
 
-class PostgresTsvector(_Ranking):
+class PostgresTsvector(Engine):
     name = "postgresql-tsvector"
 
     def _base(
