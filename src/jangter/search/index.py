@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from jangter.identity.orm import Organisation
@@ -123,7 +123,6 @@ def reindex(ctx: AppContext, progress: Callable[[int, int], None] | None = None)
     with ctx.uow() as uow:  # notices that are drafts again, or gone: nothing to find
         published = select(Notice.id).where(Notice.id == NoticeSearch.notice_id, Notice.status != "draft")
         uow.session.execute(delete(NoticeSearch).where(~published.exists()))  # NOT EXISTS: an anti-join
-        if ctx.db.engine.dialect.name == "postgresql":  # how common each token is: the planner chooses by it
-            uow.session.execute(text("ANALYZE notice_search"))
+        engine_for(ctx.db.engine.dialect.name).tidy(uow.session)
         uow.commit()
     return done

@@ -195,31 +195,31 @@ def search_notices(ctx: AppContext, request: SearchRequest) -> SearchResult:
     offset = _offset(request.cursor)
     parsed = parse_query(request.text or "")
     sort = request.sort or (Sort.RELEVANCE if not parsed.empty else Sort.NEWEST)
-    where = conditions(request, now)
-    with ctx.db.reading() as session:
-        if parsed.notice_number is not None:
-            ids = _plain(session, [*where, Notice.number == parsed.notice_number], Sort.NEWEST, limit + 1, offset)
-            return _result(session, ids, limit, offset, now, parsed, Mode.NUMBER, sort)
-        if parsed.empty:
+    if parsed.notice_number is not None or parsed.empty:
+        where = conditions(request, now)
+        with ctx.db.reading() as session:
+            if parsed.notice_number is not None:
+                ids = _plain(session, [*where, Notice.number == parsed.notice_number], Sort.NEWEST, limit + 1, offset)
+                return _result(session, ids, limit, offset, now, parsed, Mode.NUMBER, sort)
             ids = _plain(session, where, sort, limit + 1, offset)
             return _result(session, ids, limit, offset, now, parsed, Mode.LIST, sort)
     engine = engine_for(ctx.db.engine.dialect.name)
     problem = "breaker_open"
     if ctx.search_breaker.allow():
         try:
-            with ctx.db.reading() as session, engine.time_limit(session, ctx.search_timeout_ms):
-                order: tuple[ColumnElement[Any], ...] = () if sort is Sort.RELEVANCE else _ORDER[sort]
-                ids = engine.matches(
-                    session,
-                    for_engine(request, parsed),
-                    facets(request),
-                    engine_conditions(request, now),
-                    order=order,
-                    limit=limit + 1,
-                    offset=offset,
-                )
-            ctx.search_breaker.success()
             with ctx.db.reading() as session:
+                with engine.time_limit(session, ctx.search_timeout_ms):
+                    order: tuple[ColumnElement[Any], ...] = () if sort is Sort.RELEVANCE else _ORDER[sort]
+                    ids = engine.matches(
+                        session,
+                        for_engine(request, parsed),
+                        facets(request),
+                        engine_conditions(request, now),
+                        order=order,
+                        limit=limit + 1,
+                        offset=offset,
+                    )
+                ctx.search_breaker.success()
                 return replace(_result(session, ids, limit, offset, now, parsed, Mode.ENGINE, sort), engine=engine.name)
         except SearchTimeout:
             problem = "timeout"
@@ -231,7 +231,8 @@ def search_notices(ctx: AppContext, request: SearchRequest) -> SearchResult:
             log.warning("search engine failed; answering with the fallback", exc_info=True)
     with ctx.db.reading() as session:
         fallback_sort = Sort.NEWEST if sort is Sort.RELEVANCE else sort
-        ids = _plain(session, [*where, _like(parsed.words)], fallback_sort, limit + 1, offset)
+        where = [*conditions(request, now), _like(parsed.words)]
+        ids = _plain(session, where, fallback_sort, limit + 1, offset)
         return replace(_result(session, ids, limit, offset, now, parsed, Mode.FALLBACK, fallback_sort), problem=problem)
 
 
@@ -273,10 +274,12 @@ def similar_notices(ctx: AppContext, number: str, limit: int = SIMILAR) -> Searc
     problem = "breaker_open"
     if not parsed.empty and ctx.search_breaker.allow():
         try:
-            with ctx.db.reading() as session, engine.time_limit(session, ctx.search_timeout_ms):
-                ids = engine.matches(session, parsed, (), [Notice.id != row.id], limit=limit, offset=0, any_term=True)
-            ctx.search_breaker.success()
             with ctx.db.reading() as session:
+                with engine.time_limit(session, ctx.search_timeout_ms):
+                    ids = engine.matches(
+                        session, parsed, (), [Notice.id != row.id], limit=limit, offset=0, any_term=True
+                    )
+                ctx.search_breaker.success()
                 return replace(
                     _result(session, ids, limit, 0, now, parsed, Mode.ENGINE, Sort.RELEVANCE), engine=engine.name
                 )

@@ -7,9 +7,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar, Unpack
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from jangter.bidding.orm import Bid, OpeningKey
@@ -145,11 +145,33 @@ def _read_cursor(cursor: str) -> tuple[datetime, int]:
         ) from exc
 
 
-def _summary_query() -> Select[Notice, str]:
-    return select(Notice, Organisation.name).join(Organisation, Organisation.id == Notice.agency_id)
+_SUMMARY_COLUMNS = (
+    Notice.id,
+    Notice.number,
+    Notice.order,
+    Notice.kind,
+    Notice.title,
+    Notice.category,
+    Notice.status,
+    Notice.agency_id,
+    Notice.region,
+    Notice.base_amount,
+    Notice.bid_start_at,
+    Notice.deadline_at,
+    Notice.opening_at,
+    Notice.published_at,
+    Notice.updated_at,
+)
 
 
-def _summary(notice: Notice, agency_name: str, now: datetime) -> NoticeSummary:
+def _summary_rows() -> Select[Unpack[tuple[Any, ...]]]:
+    """The columns of a summary (not whole notices: lists and search pages read 20 to 100 at a time)."""
+    return select(*_SUMMARY_COLUMNS, Organisation.name.label("agency_name")).join(
+        Organisation, Organisation.id == Notice.agency_id
+    )
+
+
+def _summary(notice: Notice | Row[Any], agency_name: str, now: datetime) -> NoticeSummary:
     return NoticeSummary(
         number=notice.number,
         order=notice.order,
@@ -175,15 +197,15 @@ def list_for_agency(
     """An agency's own notices, drafts included, most recently changed first."""
     now = ctx.clock.now()
     limit = max(1, min(limit, PAGE_MAX))
-    query = _summary_query().where(Notice.agency_id == actor.org_id)
+    query = _summary_rows().where(Notice.agency_id == actor.org_id)
     if cursor:
         when, row_id = _read_cursor(cursor)
         query = query.where(or_(Notice.updated_at < when, and_(Notice.updated_at == when, Notice.id < row_id)))
     query = query.order_by(Notice.updated_at.desc(), Notice.id.desc()).limit(limit + 1)
     with ctx.db.reading() as session:
         rows = session.execute(query).all()
-    items = [_summary(n, name, now) for n, name in rows[:limit]]
-    last = rows[limit - 1][0] if len(rows) > limit else None
+    items = [_summary(row, row.agency_name, now) for row in rows[:limit]]
+    last = rows[limit - 1] if len(rows) > limit else None
     return Page(items, _cursor(last.updated_at, last.id) if last else None)
 
 
@@ -204,7 +226,7 @@ def summaries_of(session: Session, ids: list[int], now: datetime) -> list[Notice
     """The summaries of these notices, in the order of ``ids``."""
     if not ids:
         return []
-    rows = {n.id: _summary(n, name, now) for n, name in session.execute(_summary_query().where(Notice.id.in_(ids)))}
+    rows = {r.id: _summary(r, r.agency_name, now) for r in session.execute(_summary_rows().where(Notice.id.in_(ids)))}
     return [rows[i] for i in ids if i in rows]
 
 
@@ -218,8 +240,8 @@ def get_notice(ctx: AppContext, number: str, viewer: Actor | None) -> NoticeDeta
     demand = aliased(Organisation)
     with ctx.db.reading() as session:
         row = session.execute(
-            _summary_query()
-            .add_columns(demand.name)
+            select(Notice, Organisation.name, demand.name)
+            .join(Organisation, Organisation.id == Notice.agency_id)
             .join(demand, demand.id == Notice.demand_agency_id)
             .where(Notice.number == number)
         ).one_or_none()

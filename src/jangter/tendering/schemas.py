@@ -138,22 +138,26 @@ class NoticeSummaryOut(BaseModel):
 
     @classmethod
     def of(cls, n: NoticeSummary) -> NoticeSummaryOut:
-        return cls(
-            number=n.number,
-            order=n.order,
-            display_number=n.display_number,
-            kind=n.kind,
-            status=n.status,
-            title=n.title,
-            category=n.category,
-            agency=OrgRef(id=n.agency_id, name=n.agency_name),
-            region=n.region,
-            base_amount=n.base_amount,
-            bid_start_at=n.bid_start_at,
-            deadline_at=n.deadline_at,
-            opening_at=n.opening_at,
-            published_at=n.published_at,
-        )
+        return cls(**cls.fields(n))
+
+    @staticmethod
+    def fields(n: NoticeSummary) -> dict[str, Any]:
+        return {
+            "number": n.number,
+            "order": n.order,
+            "display_number": n.display_number,
+            "kind": n.kind,
+            "status": n.status,
+            "title": n.title,
+            "category": n.category,
+            "agency": OrgRef(id=n.agency_id, name=n.agency_name),
+            "region": n.region,
+            "base_amount": n.base_amount,
+            "bid_start_at": n.bid_start_at,
+            "deadline_at": n.deadline_at,
+            "opening_at": n.opening_at,
+            "published_at": n.published_at,
+        }
 
 
 class RevisionOut(BaseModel):
@@ -274,7 +278,7 @@ class SearchPageOut(BaseModel):
         return cls(
             items=[
                 NoticeHitOut(
-                    **NoticeSummaryOut.of(h.notice).model_dump(),
+                    **NoticeSummaryOut.fields(h.notice),
                     title_marked=[TitlePiece(text=t, match=m) for t, m in h.title],
                 )
                 for h in result.hits
