@@ -179,6 +179,35 @@ def test_relevance_ranks_the_newest_matches_and_pages_on_through_the_older_ones(
     assert pages[3:] == [published[2], published[1], published[0]]  # then the older ones, newest first
 
 
+@pytest.mark.parametrize("window", [3, 5])
+def test_the_newest_matches_are_found_across_blocks_of_ids(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    """PostgreSQL looks for the newest matches block of ids by block, newest first (``block→N``, migration 0020),
+    and in the oldest only when those are not enough: notices in three blocks (the first ids, then ids on either
+    side of 131,072) come back in the same order as from one list. With a window of 3 the newest blocks hold enough;
+    with 5 the oldest is read too. SQLite has no blocks: the same answers from its own order."""
+    monkeypatch.setattr(engines, "RANK_WINDOW", window)
+    world = make_world(ctx, firms=1)
+    oldest = world.publish(title="도로 포장", description="시험용 공고")  # block 0
+    if ctx.db.dialect == "postgresql":
+        with ctx.uow() as uow:
+            uow.session.execute(text("SELECT setval(pg_get_serial_sequence('notice', 'id'), 131069)"))
+            uow.commit()
+    middle = [world.publish(title=t, description=d) for t, d in (("교량 보수", "도로 통제"), ("도로 확장", "시험용"))]
+    newest = [world.publish(title=t, description="도로 통제 포함") for t in ("공원 조성", "청사 교체")]
+    if ctx.db.dialect == "postgresql":
+        with ctx.db.reading() as session:
+            ids = {row.number: row.id for row in session.execute(text("SELECT number, id FROM notice"))}
+        bits = engines.BLOCK_BITS
+        assert ids[oldest] >> bits == 0 and ids[middle[1]] >> bits < ids[newest[0]] >> bits
+    pages = [h.notice.number for h in search_notices(ctx, SearchRequest(text="도로", limit=10)).hits]
+    if window == 3:  # the newest three, the title match first, then the older ones newest first
+        assert pages == [middle[1], newest[1], newest[0], middle[0], oldest]
+    else:  # all five ranked: the two title matches first, newest first
+        assert pages == [middle[1], oldest, newest[1], newest[0], middle[0]]
+
+
 def test_a_reindex_rebuilds_the_same_answers(ctx: AppContext, corpus: tuple[World, dict[str, str]]) -> None:
     _, n = corpus
     with ctx.uow() as uow:

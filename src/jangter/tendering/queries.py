@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Generic, TypeVar, Unpack
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -164,7 +164,7 @@ _SUMMARY_COLUMNS = (
 )
 
 
-def _summary_rows() -> Select[Unpack[tuple[Any, ...]]]:
+def _summary_rows() -> Select[*tuple[Any, ...]]:
     """The columns of a summary (not whole notices: lists and search pages read 20 to 100 at a time)."""
     return select(*_SUMMARY_COLUMNS, Organisation.name.label("agency_name")).join(
         Organisation, Organisation.id == Notice.agency_id
