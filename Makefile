@@ -34,7 +34,7 @@ unit: $(STAMP)
 
 test: $(STAMP)
 	$(MAKE) lint typecheck
-	bash scripts/ensure-chromium
+	bash scripts/ensure-test-tools
 	$(BIN)/pytest -q -p no:cacheprovider
 
 bench: $(STAMP)

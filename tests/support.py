@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -287,3 +289,105 @@ def search_engine_broken(ctx: AppContext) -> Iterator[None]:
             with ctx.uow() as uow:
                 uow.session.execute(text("ALTER TABLE notice_search_broken RENAME TO notice_search"))
                 uow.commit()
+
+
+@functools.cache
+def sample_contract_pdf() -> bytes:
+    """A contract document (rendered once per test run: embedding the font takes a third of a second)."""
+    from jangter.contracting.document import ContractDocument, Party, render
+
+    party = Party("시험기관", None, None, None)
+    return render(
+        ContractDocument(
+            number="R26TA00000001",
+            version=1,
+            category=Category.GOODS,
+            title="시험용 계약",
+            notice="R26BK00000001-000",
+            agency=party,
+            firm=party,
+            amount=90_000_000,
+            starts_on=date(2026, 12, 1),
+            ends_on=date(2027, 3, 31),
+            deliverables="시험용 계약",
+            deposit_rate=Decimal(10),
+            deposit=9_000_000,
+            delay_per_mille=Decimal("0.75"),
+            delay_cap_pct=Decimal(30),
+            advance_limit=63_000_000,
+            inspection_days=14,
+            payment_days=5,
+            rule_set_version="national-2026.01.30",
+            drafted_at=datetime(2026, 11, 24, tzinfo=SEOUL),
+        )
+    )
+
+
+def insert_contract(ctx: AppContext, notice_number: str, officer: Actor, firm_id: int, amount: int = 90_000_000) -> str:
+    """A drafted contract between the officer's agency and a firm, written straight to the tables with a sample
+    document (for tests that need one without going through bids, the opening and the award)."""
+    import hashlib
+
+    from jangter.contracting.domain.contract import ContractStatus, VersionState
+    from jangter.contracting.orm import Contract, ContractVersion
+    from jangter.kernel import counters
+    from jangter.kernel.ids import Stage, make_number
+    from jangter.tendering.service import load_notice
+
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        notice = load_notice(uow.session, notice_number)
+        contract = Contract(
+            number=make_number(Stage.CONTRACT, now.year, counters.next_value(uow.session, f"contract:{now.year}")),
+            notice_id=notice.id,
+            round=notice.round,
+            source="award",
+            agency_id=notice.agency_id,
+            firm_id=firm_id,
+            title=notice.title,
+            category=notice.category,
+            status=ContractStatus.DRAFTED.value,
+            version=0,
+            amount=amount,
+            starts_on=date(2026, 12, 1),
+            ends_on=date(2027, 3, 31),
+            deliverables="시험용 계약",
+            rule_set_version=ctx.rules.in_force(Jurisdiction.NATIONAL, now.date()).version,
+            deposit_rate=Decimal(10),
+            deposit=amount // 10,
+            created_at=now,
+            created_by=officer.person_id,
+            updated_at=now,
+        )
+        uow.session.add(contract)
+        uow.session.flush()
+        pdf = sample_contract_pdf()
+        digest = hashlib.sha256(pdf).hexdigest()
+        uow.session.add(
+            ContractVersion(
+                contract_id=contract.id,
+                version=1,
+                state=VersionState.DRAFTED.value,
+                amount=amount,
+                starts_on=contract.starts_on,
+                ends_on=contract.ends_on,
+                pdf=pdf,
+                unsigned_sha256=digest,
+                pdf_sha256=digest,
+                drafted_at=now,
+                drafted_by=officer.person_id,
+            )
+        )
+        uow.commit()
+        return contract.number
+
+
+def award_goods_notice(world: World, clock: Any) -> str:
+    """A goods notice with two bids, opened and awarded (the clock is moved to the opening)."""
+    number = world.publish(title="청사 LED 조명 교체 구매", category=Category.GOODS)
+    world.bid(number, 0, 89_100_000, (1, 5))
+    world.bid(number, 1, 88_700_000, (2, 6))
+    clock.set(OPENING)
+    world.open(number)
+    world.award(number)
+    return number

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from jangter import __version__
 from jangter.bidding.api import router as bidding_api
 from jangter.config import Settings
+from jangter.contracting.api import router as contracting_api
 from jangter.evaluation.api import router as evaluation_api
 from jangter.evaluation.negotiation_api import router as negotiation_api
 from jangter.identity.api import router as identity_api
@@ -43,6 +44,7 @@ from jangter.transparency.api import router as transparency_api
 from jangter.web.http import DEVICE_COOKIE, domain_problem, http_problem, validation_problem
 from jangter.web.i18n import choose_lang, translate
 from jangter.web.pages import account, agency, demo, keys, operator, public, supplier
+from jangter.web.pages import contracts as contract_pages
 from jangter.web.pages import members as member_pages
 from jangter.web.pages import negotiation as negotiation_pages
 from jangter.web.pages import searches as search_pages
@@ -129,6 +131,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         tendering_api,
         bidding_api,
         evaluation_api,
+        contracting_api,
         negotiation_api,
         transparency_api,
         oversight_api,
@@ -147,6 +150,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         security_pages.router,
         member_pages.router,
         search_pages.router,
+        contract_pages.router,
         demo.router,
     ):
         app.include_router(page_router)

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from jangter.bidding.ceremony import Credential
 from jangter.bidding.service import submit_bid
 from jangter.client import sealing
+from jangter.contracting import service as contracting
 from jangter.evaluation.negotiation import submit_proposal
 from jangter.evaluation.queries import review_view
 from jangter.evaluation.service import decide_award, enter_review, open_bids
@@ -342,6 +343,20 @@ class _Demo:
             self.at(opening + timedelta(hours=2))
             decide_award(self.ctx, self.people[f"official@{agency}"], number)
 
+    def contract(self, number: str, agency: str, awarded: datetime) -> None:
+        """The contract of an awarded notice, drafted by the agency and signed by the firm: the agency's officer
+        signs it in the demo (계약 → 전자서명)."""
+        self.at(awarded + timedelta(days=1))
+        start = seoul_date(awarded) + timedelta(days=7)
+        terms = contracting.DraftTerms(start, start + timedelta(days=120), "과업지시서에 따른 용역 수행 및 결과물 납품")
+        contract = contracting.draft(self.ctx, self.people[f"officer@{agency}"], number, terms)
+        firm_id = contracting.get_contract(self.ctx, self.people[f"officer@{agency}"], contract).firm_id
+        with self.db.reading() as session:
+            admin = session.scalars(select(Person.id).where(Person.org_id == firm_id).order_by(Person.id)).first()
+        assert admin is not None
+        self.at(awarded + timedelta(days=2))
+        contracting.sign(self.ctx, actor_of_person(self.ctx, admin), contract, 1)
+
     def review(self, number: str, agency: str) -> None:
         """적격심사 as an agency would do it: the lowest bid's management status falls short, so the review moves on
         to the next bid, which passes with full marks."""
@@ -419,6 +434,8 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
             )
             demo.bids(number, base, group, published)
             demo.open_and_award(number, agency, deadline + timedelta(hours=1), award=True)
+            if agency == "seoul" and queries.get_notice(demo.ctx, number, None).status is NoticeStatus.AWARDED:
+                demo.contract(number, agency, deadline + timedelta(hours=3))
             progress.advance(steps)
 
         # 3. Opened, award still to be confirmed.

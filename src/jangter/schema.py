@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 import jangter.bidding.orm
+import jangter.contracting.orm
 import jangter.evaluation.orm
 import jangter.identity.keys
 import jangter.identity.members

@@ -248,4 +248,4 @@ def test_an_api_token_can_be_limited_to_scopes(client: TestClient, world: World)
     bidder = {"Authorization": f"Bearer {bidding['access_token']}"}
     assert client.post(f"/api/v1/notices/{number}/bids", json=envelope, headers=bidder).status_code == 201
     full = client.post("/api/v1/auth/token", data=form).json()
-    assert full["scope"] == "account bid manage read"
+    assert full["scope"] == "account bid contract manage read"

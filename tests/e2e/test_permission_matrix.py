@@ -19,7 +19,7 @@ from jangter.identity.service import NewPerson, add_member
 from jangter.kernel.audit import AuditRecord
 from jangter.kernel.context import AppContext
 from jangter.tendering import service as tendering
-from tests.support import PASSWORD, all_routes, make_world, terms
+from tests.support import PASSWORD, all_routes, insert_contract, make_world, terms
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
 ROLES = (
@@ -111,6 +111,8 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
     own_notice = world.publish()
     receipts = [world.bid(own_notice, i, 90_000_000 + i, (1 + i, 5 + i)).receipt_id for i in range(2)]
     other_draft = tendering.create_draft(ctx, world.other_officer, terms(title="다른 기관의 작성 중 공고"))
+    own_contract = insert_contract(ctx, own_notice, world.officer, firm_a.org_id)
+    other_contract = insert_contract(ctx, other_draft, world.other_officer, firm_b.org_id)
     values = {
         "own": {
             "reference": own_notice,
@@ -119,6 +121,8 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
             "firm_id": str(firm_a.org_id),
             "org_id": str(world.officer.org_id),
             "person_id": str(people["bidder"]),
+            "number": own_contract,
+            "version": "1",
         },
         "other": {
             "reference": other_draft,
@@ -127,6 +131,8 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
             "firm_id": str(firm_b.org_id),
             "org_id": str(world.other_officer.org_id),
             "person_id": str(firm_b.person_id),
+            "number": other_contract,
+            "version": "1",
         },
     }
     app = create_app(settings, ctx, run_worker=False)

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jangter.kernel.errors import DomainError
-from jangter.kernel.money import Rounding, format_won, parse_won, percent, require_won, round_won
+from jangter.kernel.money import Rounding, format_won, parse_won, percent, require_won, round_won, won_in_words
 
 
 @pytest.mark.parametrize("text", ["1,234,000", "1234000", "1234000원", "₩1,234,000", " 1,234,000 원 "])
@@ -52,3 +52,15 @@ def test_won_is_formatted_with_thousands_separators() -> None:
 @given(st.integers(min_value=1, max_value=10**14))
 def test_formatted_amounts_read_back_to_the_same_number(amount: int) -> None:
     assert parse_won(format_won(amount), "amount") == amount
+
+
+def test_amounts_in_korean_words_write_every_digit() -> None:
+    # how contracts write the amount next to the figures: 금 일억이천삼백만원정 (₩123,000,000)
+    assert won_in_words(123_000_000) == "일억이천삼백만"
+    assert won_in_words(86_900_000) == "팔천육백구십만"
+    assert won_in_words(10_001) == "일만일"
+    assert won_in_words(1_111) == "일천일백일십일"
+    assert won_in_words(10**15) == "일천조"
+    assert won_in_words(0) == "영"
+    with pytest.raises(ValueError, match="not an amount of won"):
+        won_in_words(10**15 + 1)

@@ -14,6 +14,8 @@ from jangter.identity.domain.roles import Scope, scope_for
         ("POST", "/api/v1/notices/R26BK00000001/award", Scope.MANAGE),
         ("POST", "/api/v1/notices", Scope.MANAGE),
         ("POST", "/api/v1/firms/7/signing-keys", Scope.ACCOUNT),
+        ("POST", "/api/v1/notices/R26BK00000001/contract", Scope.CONTRACT),
+        ("POST", "/api/v1/contracts/R26TA00000001/versions/1/sign", Scope.CONTRACT),
         ("PUT", "/api/v1/me/committee-key", Scope.ACCOUNT),
         ("POST", "/api/v1/auth/logout", None),
     ],

@@ -171,3 +171,17 @@ class FallbackUse(Base):
     method: Mapped[str] = mapped_column(String(16))  # totp | recovery
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     until: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DocumentCertificate(Base):
+    """A document-signing certificate: the CA's (no person) or a person's (ADR 0010). The keys are derived, never
+    stored; the certificates are kept so that every signed PDF names one that can be looked up."""
+
+    __tablename__ = "document_certificate"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    der: Mapped[bytes] = mapped_column(LargeBinary)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    not_after: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -78,3 +78,27 @@ def percent(numerator: int, denominator: int, places: int = 3) -> Decimal:
     """``numerator / denominator × 100``, rounded half-up to ``places`` decimals (as ``bidprcrt`` shows it)."""
     exact = Decimal(numerator) * 100 / Decimal(denominator)
     return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+_DIGITS = "영일이삼사오육칠팔구"
+_SMALL = ("", "십", "백", "천")
+_LARGE = ("", "만", "억", "조")
+
+
+def won_in_words(amount: int) -> str:
+    """``123_000_000`` → ``일억이천삼백만``: an amount in Korean numerals, as contracts write it next to the figures
+    ("금 일억이천삼백만원정"). Every digit is written, 일 included (일천, 일백), so nothing can be added in front."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= MAX_WON:
+        raise ValueError(f"not an amount of won: {amount!r}")
+    if amount == 0:
+        return _DIGITS[0]
+    words = []
+    for place in range(len(_LARGE)):  # up to 조: MAX_WON is 1,000조
+        group = amount // 10 ** (4 * place) % 10_000
+        if not group:
+            continue
+        text = "".join(
+            _DIGITS[digit] + _SMALL[position] for position in range(3, -1, -1) if (digit := group // 10**position % 10)
+        )
+        words.append(text + _LARGE[place])
+    return "".join(reversed(words))

@@ -194,6 +194,18 @@ class DeadlineRules:
 
 
 @dataclass(frozen=True)
+class ContractRules:
+    """지체상금 and 선금 (koneps-rules §5): the cap is [C]; the daily rates and the advance limit are [U] here."""
+
+    delay_per_mille: dict[Category, Decimal]  # per day late, of the contract amount (시행규칙 §75, [U] the rates)
+    delay_cap_pct: Decimal  # at most this % of the contract amount [C]
+    delay_rounding: Rounding  # a penalty is never more than the rule: rounded down to the won ([U])
+    advance_max_pct: Decimal  # 선금: at most this % of the contract amount ([U] 집행기준 §34)
+    contract_days: int  # days from the award to sign before the award may be cancelled ([U] 시행령 §69: 10 days)
+    source: str
+
+
+@dataclass(frozen=True)
 class FailedBidRules:
     """유찰 후 (시행령 §20, §27; koneps-rules §3.4; addendum Q7)."""
 
@@ -260,6 +272,7 @@ class RuleSet:
     negotiated: NegotiatedRules
     deposits: DepositRules
     deadlines: DeadlineRules
+    contracts: ContractRules
     failed_bids: FailedBidRules
     identity: IdentityRules
     measures: tuple[Measure, ...] = ()

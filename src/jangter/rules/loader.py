@@ -23,6 +23,7 @@ from jangter.rules.domain import (
     AnnouncementRules,
     AwardRules,
     ClosingRules,
+    ContractRules,
     DeadlineRules,
     DefectClass,
     DepositRules,
@@ -309,6 +310,14 @@ def _build(source: str, data: Mapping[str, Any]) -> RuleSet:
             payment_days=r.integer("deadlines.payment_days", 1, 90),
             payment_working_days=r.boolean("deadlines.payment_working_days"),
             source=r.text("deadlines.source"),
+        ),
+        contracts=ContractRules(
+            delay_per_mille=_percent_table(r, "contracts.delay_per_mille", Category, Category),
+            delay_cap_pct=r.decimal("contracts.delay_cap_pct", Decimal(0), Decimal(100)),
+            delay_rounding=r.choice("contracts.delay_rounding", Rounding),
+            advance_max_pct=r.decimal("contracts.advance_max_pct", Decimal(0), Decimal(100)),
+            contract_days=r.integer("contracts.contract_days", 1, 90),
+            source=r.text("contracts.source"),
         ),
         identity=IdentityRules(
             same_ip=r.choice("identity.same_ip", SameOrigin),

@@ -12,6 +12,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from jangter.bidding.domain.bid import BID_STATUS_LABELS
+from jangter.contracting.domain.contract import STATUS_LABELS as CONTRACT_STATUS_LABELS
+from jangter.contracting.domain.contract import VERSION_LABELS
 from jangter.evaluation.domain.failed_bids import AFTER_FAILURE_LABELS
 from jangter.evaluation.domain.ranking import FAILURE_LABELS, STANDING_LABELS
 from jangter.identity.domain.firm_profile import BUSINESS_FORM_LABELS
@@ -35,6 +37,8 @@ TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
     "status": dict(STATUS_LABELS),
+    "contract_status": dict(CONTRACT_STATUS_LABELS),
+    "version_state": dict(VERSION_LABELS),
     "kind": dict(KIND_LABELS),
     "category": dict(CATEGORY_LABELS),
     "method": dict(CONTRACT_METHOD_LABELS),

@@ -130,6 +130,7 @@ class Scope(StrEnum):
     READ = "read"  # every GET
     BID = "bid"  # submit sealed bids and proposals
     MANAGE = "manage"  # an agency's acts: notices, opening, award, reviews, evaluations, negotiations
+    CONTRACT = "contract"  # contracts: drafting, signing, amending (either party)
     ACCOUNT = "account"  # firms, members, signing keys, committee keys, agencies
 
 
@@ -143,4 +144,6 @@ def scope_for(method: str, path: str) -> Scope | None:
         return Scope.BID
     if path.startswith(("/api/v1/firms", "/api/v1/organisations", "/api/v1/agencies", "/api/v1/me")):
         return Scope.ACCOUNT
+    if path.startswith("/api/v1/contracts") or path.endswith("/contract"):
+        return Scope.CONTRACT
     return Scope.MANAGE

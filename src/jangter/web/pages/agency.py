@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from jangter.bidding.ceremony import Credential
+from jangter.contracting.service import contract_of_notice
 from jangter.evaluation import service as evaluation
 from jangter.evaluation.negotiation import negotiation_view
 from jangter.evaluation.queries import opening_results, private_contract, review_view
@@ -220,6 +221,7 @@ def _manage_page(
             "errors": errors or {},
             "opening_due": now >= notice.opening_at,
             "step_up": _step_up_window(ctx, staff, notice.rule_set_version),
+            "contract_number": contract_of_notice(ctx, number),
         },
         status=status,
     )

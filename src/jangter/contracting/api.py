@@ -1,0 +1,205 @@
+"""REST routes for contracts: draft from an award, sign, amend, read, and the signed PDF."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from jangter.contracting import service
+from jangter.contracting.domain.contract import STATUS_LABELS, VERSION_LABELS
+from jangter.kernel.ids import parse_notice_reference
+from jangter.web.http import ApiActor, Ctx
+
+router = APIRouter(prefix="/api/v1", tags=["contracts"])
+
+VersionNumber = Annotated[int, Path(ge=1, le=10_000)]
+
+
+class DraftIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    starts_on: date = Field(description="계약기간 시작일")
+    ends_on: date = Field(description="계약기간 종료일 (납품·준공 기한)")
+    deliverables: str = Field(default="", max_length=4000, description="계약 목적물: what is delivered or done")
+
+
+class AmendmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(max_length=2000)
+    amount: int | None = Field(default=None, ge=1, description="New contract amount (won)")
+    ends_on: date | None = Field(default=None, description="New end date")
+
+
+class VersionOut(BaseModel):
+    version: int
+    state: str = Field(description="drafted | signed_by_supplier | signed")
+    state_ko: str
+    amount: int
+    starts_on: date
+    ends_on: date
+    reason: str | None
+    pdf_sha256: str = Field(description="SHA-256 of the PDF as signed so far")
+    pdf: str = Field(description="Where to download the PDF")
+    drafted_at: AwareDatetime
+    supplier_signed_at: AwareDatetime | None
+    agency_signed_at: AwareDatetime | None
+
+
+class ContractOut(BaseModel):
+    number: str
+    notice: str
+    title: str
+    category: str
+    status: str = Field(description="drafted | signed_by_supplier | signed_by_agency | active | completed | terminated")
+    status_ko: str
+    source: str = Field(description="award | private_contract")
+    agency: dict[str, int | str]
+    firm: dict[str, int | str]
+    amount: int = Field(description="In force (the first version's until both have signed it)")
+    starts_on: date
+    ends_on: date
+    deliverables: str
+    deposit_rate_pct: str
+    deposit: int
+    rule_set_version: str
+    version: int = Field(description="The last version both have signed (0: none yet)")
+    versions: list[VersionOut]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, view: service.ContractView) -> ContractOut:
+        return cls(
+            number=view.number,
+            notice=view.notice_display,
+            title=view.title,
+            category=view.category.value,
+            status=view.status.value,
+            status_ko=STATUS_LABELS[view.status][0],
+            source=view.source,
+            agency={"id": view.agency_id, "name": view.agency_name},
+            firm={"id": view.firm_id, "name": view.firm_name},
+            amount=view.amount,
+            starts_on=view.starts_on,
+            ends_on=view.ends_on,
+            deliverables=view.deliverables,
+            deposit_rate_pct=view.deposit_rate,
+            deposit=view.deposit,
+            rule_set_version=view.rule_set_version,
+            version=view.version,
+            versions=[
+                VersionOut(
+                    version=v.version,
+                    state=v.state.value,
+                    state_ko=VERSION_LABELS[v.state][0],
+                    amount=v.amount,
+                    starts_on=v.starts_on,
+                    ends_on=v.ends_on,
+                    reason=v.reason,
+                    pdf_sha256=v.pdf_sha256,
+                    pdf=f"/api/v1/contracts/{view.number}/versions/{v.version}/pdf",
+                    drafted_at=v.drafted_at,
+                    supplier_signed_at=v.supplier_signed_at,
+                    agency_signed_at=v.agency_signed_at,
+                )
+                for v in view.versions
+            ],
+            created_at=view.created_at,
+            updated_at=view.updated_at,
+        )
+
+
+class SignatureOut(BaseModel):
+    field: str
+    signer: str
+    intact: bool = Field(description="The bytes it covers are unchanged")
+    valid: bool = Field(description="The signature is mathematically right")
+    trusted: bool = Field(description="Its certificate chains to Jangter's document-signing CA")
+    whole_file: bool = Field(description="Nothing was added after it (true for the last signature only)")
+    signed_at: AwareDatetime | None
+
+
+@router.post(
+    "/notices/{reference}/contract",
+    status_code=201,
+    response_model=ContractOut,
+    summary="Draft the contract of an awarded notice (procurement officer)",
+)
+def draft(ctx: Ctx, actor: ApiActor, reference: str, body: DraftIn, response: Response) -> ContractOut:
+    number = service.draft(
+        ctx,
+        actor,
+        parse_notice_reference(reference)[0],
+        service.DraftTerms(body.starts_on, body.ends_on, body.deliverables),
+    )
+    response.headers["Location"] = f"/api/v1/contracts/{number}"
+    return ContractOut.of(service.get_contract(ctx, actor, number))
+
+
+@router.get("/contracts", response_model=list[ContractOut], summary="My organisation's contracts, newest first")
+def list_contracts(ctx: Ctx, actor: ApiActor) -> list[ContractOut]:
+    return [ContractOut.of(v) for v in service.list_contracts(ctx, actor)]
+
+
+@router.get("/contracts/{number}", response_model=ContractOut, summary="One contract with its versions")
+def get_contract(ctx: Ctx, actor: ApiActor, number: str) -> ContractOut:
+    return ContractOut.of(service.get_contract(ctx, actor, number))
+
+
+@router.post(
+    "/contracts/{number}/versions/{version}/sign",
+    response_model=ContractOut,
+    summary="Sign a version: the firm's company administrator first, then the agency's procurement officer",
+    description="From a browser session this needs a fresh passkey check (step-up); the signature is a PAdES "
+    "signature in the PDF, made with the signer's document-signing certificate.",
+)
+def sign(ctx: Ctx, actor: ApiActor, number: str, version: VersionNumber) -> ContractOut:
+    service.sign(ctx, actor, number, version)
+    return ContractOut.of(service.get_contract(ctx, actor, number))
+
+
+@router.post(
+    "/contracts/{number}/amendments",
+    status_code=201,
+    response_model=ContractOut,
+    summary="Amend the amount or end date (a new version both sign again)",
+)
+def amend(ctx: Ctx, actor: ApiActor, number: str, body: AmendmentIn) -> ContractOut:
+    service.amend(ctx, actor, number, service.Amendment(body.reason, body.amount, body.ends_on))
+    return ContractOut.of(service.get_contract(ctx, actor, number))
+
+
+@router.get(
+    "/contracts/{number}/versions/{version}/pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+    summary="The PDF of a version, with the signatures made so far",
+)
+def pdf(ctx: Ctx, actor: ApiActor, number: str, version: VersionNumber) -> Response:
+    content = service.version_pdf(ctx, actor, number, version)
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{number}-v{version}.pdf"'},
+    )
+
+
+@router.get(
+    "/contracts/{number}/versions/{version}/signatures",
+    response_model=list[SignatureOut],
+    summary="The signatures of a version, checked against Jangter's document-signing CA",
+)
+def signatures(ctx: Ctx, actor: ApiActor, number: str, version: VersionNumber) -> list[SignatureOut]:
+    return [SignatureOut(**vars(c)) for c in service.signature_checks(ctx, actor, number, version)]
+
+
+@router.get(
+    "/documents/ca.pem",
+    response_class=Response,
+    responses={200: {"content": {"application/x-pem-file": {}}}},
+    summary="Jangter's document-signing CA certificate (trust it to see contract signatures as valid)",
+)
+def ca(ctx: Ctx) -> Response:
+    return Response(service.ca_pem(ctx), media_type="application/x-pem-file")

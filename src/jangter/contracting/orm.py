@@ -1,0 +1,66 @@
+"""Tables of the contracting context: contracts and the signed versions of their document."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jangter.kernel.db import Base, BigIntPK, UTCDateTime
+
+
+class Contract(Base):
+    """One contract (계약), from an award or a private contract; its terms in force are those of ``version``."""
+
+    __tablename__ = "contract"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    number: Mapped[str] = mapped_column(String(13), unique=True)  # R26TA00000001
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), unique=True)
+    round: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))  # award | private_contract
+    agency_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(24))
+    version: Mapped[int] = mapped_column(Integer)  # the last version both have signed (0: none yet)
+    amount: Mapped[int] = mapped_column(BigInteger)  # in force (the first version's until it is signed)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    deliverables: Mapped[str] = mapped_column(Text)
+    rule_set_version: Mapped[str] = mapped_column(String(200))  # in force on the award day
+    deposit_rate: Mapped[Decimal] = mapped_column(Numeric(6, 3))
+    deposit: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ContractVersion(Base):
+    """One version of the contract document (1: the contract; 2…: amendments), as a PDF signed by the supplier
+    and then by the agency (PAdES, incremental: each signature covers everything before it)."""
+
+    __tablename__ = "contract_version"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(24))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)  # why the amendment
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)  # as signed so far
+    unsigned_sha256: Mapped[str] = mapped_column(String(64))  # the document both parties were shown
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    drafted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    drafted_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    supplier_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    supplier_signed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    agency_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    agency_signed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+    __table_args__ = (UniqueConstraint("contract_id", "version"),)

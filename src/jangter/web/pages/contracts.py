@@ -1,0 +1,209 @@
+"""Pages for contracts (issue #8): the agency drafts from an award; the firm and then the agency sign each version
+after a passkey check; the agency amends; both read the signed PDF and its signature check."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from jangter.contracting import service
+from jangter.contracting.domain.contract import ContractStatus, VersionState
+from jangter.identity import step_up
+from jangter.identity.domain.roles import Actor, Role, require_role
+from jangter.kernel.context import AppContext
+from jangter.kernel.errors import DomainError, FieldProblem, ValidationProblems
+from jangter.kernel.ids import parse_notice_reference
+from jangter.tendering import queries
+from jangter.web.http import Ctx, Form, PageActor, check_csrf
+from jangter.web.i18n import choose_lang
+from jangter.web.pages.forms import FormReader, errors_by_field
+from jangter.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+DONE = ("drafted", "signed", "amended")
+
+
+def _date(reader: FormReader, name: str, *, optional: bool = False) -> date | None:
+    raw = reader.text(name)
+    if optional and not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        reader.problems.append(FieldProblem(name, "date_invalid", "날짜를 입력하십시오.", "Enter a date."))
+        return None
+
+
+@router.get("/contracts", response_class=HTMLResponse)
+def my_contracts(request: Request, ctx: Ctx, actor: PageActor) -> HTMLResponse:
+    return render(request, "contracts.html", {"contracts": service.list_contracts(ctx, actor)})
+
+
+def _signer_side(actor: Actor | None, view: service.ContractView) -> str | None:
+    """Which side this person signs for, if they may sign at all."""
+    if actor is None:
+        return None
+    if actor.org_id == view.firm_id and actor.has(Role.COMPANY_ADMIN):
+        return "supplier"
+    if actor.org_id == view.agency_id and actor.has(Role.PROCUREMENT_OFFICER):
+        return "agency"
+    return None
+
+
+def _to_sign(view: service.ContractView, side: str | None) -> int | None:
+    """The version waiting for this side's signature."""
+    if side is None or view.status in (ContractStatus.COMPLETED, ContractStatus.TERMINATED):
+        return None
+    waiting = VersionState.DRAFTED if side == "supplier" else VersionState.SIGNED_BY_SUPPLIER
+    return next((v.version for v in view.versions if v.state is waiting), None)
+
+
+def _contract_page(
+    request: Request,
+    ctx: AppContext,
+    actor: Actor | None,
+    number: str,
+    *,
+    done: str | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    view = service.get_contract(ctx, actor, number)
+    side = _signer_side(actor, view)
+    to_sign = _to_sign(view, side)
+    window = ctx.rules.version(view.rule_set_version).identity.step_up_minutes
+    needs_check = actor is not None and to_sign is not None and step_up.needs_step_up(ctx, actor, window)
+    can_amend = (
+        side == "agency"
+        and view.status in (ContractStatus.SIGNED_BY_AGENCY, ContractStatus.ACTIVE)
+        and all(v.state is VersionState.SIGNED for v in view.versions)
+    )
+    return render(
+        request,
+        "contract.html",
+        {
+            "c": view,
+            "side": side,
+            "to_sign": to_sign,
+            "step_up": window if needs_check else None,
+            "can_amend": can_amend,
+            "done": done if done in DONE else None,
+            "errors": errors or {},
+            "values": values or {},
+            "next_url": f"/contracts/{view.number}",
+        },
+        status=status,
+    )
+
+
+@router.get("/contracts/{number}", response_class=HTMLResponse)
+def contract_page(request: Request, ctx: Ctx, actor: PageActor, number: str, done: str | None = None) -> HTMLResponse:
+    return _contract_page(request, ctx, actor, number, done=done)
+
+
+@router.get("/contracts/{number}/versions/{version}/pdf")
+def contract_pdf(ctx: Ctx, actor: PageActor, number: str, version: int) -> Response:
+    content = service.version_pdf(ctx, actor, number, version)
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{number}-v{version}.pdf"'},
+    )
+
+
+@router.get("/contracts/{number}/versions/{version}/signatures", response_class=HTMLResponse)
+def contract_signatures(request: Request, ctx: Ctx, actor: PageActor, number: str, version: int) -> HTMLResponse:
+    view = service.get_contract(ctx, actor, number)
+    checks = service.signature_checks(ctx, actor, number, version)
+    return render(request, "contract_signatures.html", {"c": view, "version": version, "checks": checks})
+
+
+@router.post("/contracts/{number}/versions/{version}/sign")
+def sign(request: Request, ctx: Ctx, actor: PageActor, number: str, version: int, form: Form) -> Response:
+    check_csrf(request, FormReader(form).text("csrf"))
+    try:
+        service.sign(ctx, actor, number, version)
+    except DomainError as exc:
+        if exc.status == 401:
+            raise
+        return _contract_page(
+            request, ctx, actor, number, errors=errors_by_field(exc, choose_lang(request)), status=exc.status
+        )
+    return RedirectResponse(f"/contracts/{number}?done=signed", status_code=303)
+
+
+@router.post("/contracts/{number}/amendments")
+def amend(request: Request, ctx: Ctx, actor: PageActor, number: str, form: Form) -> Response:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    values = {k: reader.text(k) for k in ("amount", "ends_on", "reason")}
+    try:
+        amount = reader.won("amount") if reader.text("amount") else None
+        ends_on = _date(reader, "ends_on", optional=True)
+        reader.raise_if_problems()
+        service.amend(ctx, actor, number, service.Amendment(reader.text("reason"), amount, ends_on))
+    except (DomainError, ValidationProblems) as exc:
+        if isinstance(exc, DomainError) and exc.status == 401:
+            raise
+        status = exc.status if isinstance(exc, DomainError) else 422
+        errors = errors_by_field(exc, choose_lang(request))
+        return _contract_page(request, ctx, actor, number, errors=errors, values=values, status=status)
+    return RedirectResponse(f"/contracts/{number}?done=amended", status_code=303)
+
+
+def _draft_page(
+    request: Request,
+    ctx: AppContext,
+    actor: Actor | None,
+    reference: str,
+    *,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    number = parse_notice_reference(reference)[0]
+    officer = require_role(actor, Role.PROCUREMENT_OFFICER)
+    notice = queries.get_notice(ctx, number, officer)
+    require_role(officer, Role.PROCUREMENT_OFFICER, org_id=notice.agency_id)
+    return render(
+        request,
+        "contract_draft.html",
+        {"n": notice, "values": values or {}, "errors": errors or {}},
+        status=status,
+    )
+
+
+@router.get("/agency/notices/{reference}/contract", response_class=HTMLResponse)
+def draft_form(request: Request, ctx: Ctx, actor: PageActor, reference: str) -> HTMLResponse:
+    return _draft_page(request, ctx, actor, reference)
+
+
+@router.post("/agency/notices/{reference}/contract")
+def draft(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    values = {k: reader.text(k) for k in ("starts_on", "ends_on", "deliverables")}
+    try:
+        starts_on = _date(reader, "starts_on")
+        ends_on = _date(reader, "ends_on")
+        reader.raise_if_problems()
+        assert starts_on is not None
+        assert ends_on is not None
+        number = service.draft(
+            ctx,
+            actor,
+            parse_notice_reference(reference)[0],
+            service.DraftTerms(starts_on, ends_on, reader.text("deliverables")),
+        )
+    except (DomainError, ValidationProblems) as exc:
+        if isinstance(exc, DomainError) and exc.status in (401, 403, 404):
+            raise
+        status = exc.status if isinstance(exc, DomainError) else 422
+        errors = errors_by_field(exc, choose_lang(request))
+        return _draft_page(request, ctx, actor, reference, values=values, errors=errors, status=status)
+    return RedirectResponse(f"/contracts/{number}?done=drafted", status_code=303)

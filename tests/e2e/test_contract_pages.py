@@ -1,0 +1,86 @@
+"""Contract pages over HTTP (issue #8 point 5): the agency drafts from the award, the firm and then the agency sign,
+both read the PDF and the signature check, the agency amends; errors next to the field; strangers see nothing."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from jangter.kernel.clock import OffsetClock
+from jangter.kernel.context import AppContext
+from tests.e2e.test_pages import csrf_of, error_next_to, sign_in
+from tests.support import award_goods_notice, make_world
+
+
+def test_a_contract_goes_from_the_award_to_two_signatures_and_an_amendment_through_the_pages(
+    client: TestClient, ctx: AppContext, clock: OffsetClock
+) -> None:
+    world = make_world(ctx, firms=2)
+    notice = award_goods_notice(world, clock)
+    sign_in(client, "officer@gov.kr")
+    assert f'href="/agency/notices/{notice}/contract"' in client.get(f"/agency/notices/{notice}").text
+    form = client.get(f"/agency/notices/{notice}/contract")
+    assert form.status_code == 200 and "계약서 작성" in form.text
+    bad = client.post(
+        f"/agency/notices/{notice}/contract",
+        data={"csrf": csrf_of(form.text), "starts_on": "2026-12-01", "ends_on": "2026-11-01", "deliverables": "x"},
+    )
+    assert bad.status_code == 422
+    assert "계약 종료일이 시작일보다 빠릅니다" in error_next_to(bad.text, "ends_on")
+    assert 'value="2026-12-01"' in bad.text  # nothing typed is lost
+    made = client.post(
+        f"/agency/notices/{notice}/contract",
+        data={
+            "csrf": csrf_of(form.text),
+            "starts_on": "2026-12-01",
+            "ends_on": "2027-03-31",
+            "deliverables": "LED 조명기구 1,200개 납품 및 설치",
+        },
+        follow_redirects=False,
+    )
+    assert made.status_code == 303
+    number = re.search(r"/contracts/(R\d\dTA\d{8})", made.headers["location"]).group(1)  # type: ignore[union-attr]
+    page = client.get(made.headers["location"])
+    assert "계약서를 만들었습니다" in page.text and "업체의 서명을 기다리고 있습니다" in page.text
+    assert number in client.get("/contracts").text
+
+    bids = client.get(f"/api/v1/notices/{notice}/results").json()[0]["bids"]
+    firm_id = next(b["firm_id"] for b in bids if b["winner"])
+    firm_email = {f.org_id: f"bid{i}@firm.kr" for i, f in enumerate(world.firms)}[firm_id]
+    other_email = next(f"bid{i}@firm.kr" for i, f in enumerate(world.firms) if f.org_id != firm_id)
+    client.cookies.clear()
+    sign_in(client, other_email)
+    assert client.get(f"/contracts/{number}").status_code == 404  # another firm: no such contract
+    client.cookies.clear()
+    sign_in(client, firm_email)
+    page = client.get(f"/contracts/{number}")
+    assert f'action="/contracts/{number}/versions/1/sign"' in page.text
+    signed = client.post(f"/contracts/{number}/versions/1/sign", data={"csrf": csrf_of(page.text)})
+    assert signed.status_code == 200 and "서명했습니다" in signed.text
+    pdf = client.get(f"/contracts/{number}/versions/1/pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+    client.cookies.clear()
+    sign_in(client, "officer@gov.kr")
+    page = client.get(f"/contracts/{number}")
+    signed = client.post(f"/contracts/{number}/versions/1/sign", data={"csrf": csrf_of(page.text)})
+    assert "서명했습니다" in signed.text and "계약보증금(보증서)이 확인되면" in signed.text
+    check = client.get(f"/contracts/{number}/versions/1/signatures")
+    assert check.text.count("✔ 유효") == 2 and "✘" not in check.text
+
+    no_reason = client.post(
+        f"/contracts/{number}/amendments", data={"csrf": csrf_of(signed.text), "amount": "", "ends_on": "2027-04-30"}
+    )
+    assert no_reason.status_code == 422
+    assert "변경 사유를 입력하십시오" in error_next_to(no_reason.text, "reason")
+    english = client.post(
+        f"/contracts/{number}/amendments?lang=en",
+        data={"csrf": csrf_of(signed.text), "amount": "-5", "ends_on": "", "reason": "more lamps"},
+    )
+    assert "positive whole number of won" in error_next_to(english.text, "amount")
+    amended = client.post(
+        f"/contracts/{number}/amendments",
+        data={"csrf": csrf_of(signed.text), "amount": "", "ends_on": "2027-04-30", "reason": "설치 일정 연장"},
+    )
+    assert amended.status_code == 200 and "변경계약서를 만들었습니다" in amended.text and "제2판" in amended.text
