@@ -3,11 +3,12 @@ koneps-rules §3.4; addendum Q6, Q7)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
+from jangter.contracting import service as contracting
 from jangter.evaluation import queries as results
 from jangter.evaluation import service as evaluation
 from jangter.evaluation.domain.failed_bids import AfterFailure
@@ -118,6 +119,17 @@ def test_a_failed_re_announcement_allows_a_private_contract_on_the_original_term
     with ctx.db.reading() as session:
         [logged] = translog.events(session, "notice.private_contract", number)
     assert logged["amount"] == 88_000_000 and logged["firm_id"] == firm.org_id
+    # Issue #8: the contract is drafted from the private contract, on its amount and deposit, for its firm
+    drafted = contracting.draft(
+        ctx, world.officer, number, contracting.DraftTerms(date(2026, 12, 1), date(2027, 2, 26), "물품 납품")
+    )
+    view = contracting.get_contract(ctx, firm, drafted)
+    assert (view.source, view.firm_id, view.amount, view.deposit) == (
+        "private_contract",
+        firm.org_id,
+        88_000_000,
+        8_800_000,
+    )
 
 
 MEASURE = """
