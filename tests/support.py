@@ -391,3 +391,13 @@ def award_goods_notice(world: World, clock: Any) -> str:
     world.open(number)
     world.award(number)
     return number
+
+
+def public_b64(key: Ed25519PrivateKey) -> str:
+    """An Ed25519 public key as Jangter registers it (raw 32 bytes, base64)."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()

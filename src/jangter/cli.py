@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import getpass
 import logging
 import time
@@ -27,6 +28,11 @@ rules_cli = typer.Typer(help="Rule sets and temporary measures (operators).", no
 app.add_typer(rules_cli, name="rules")
 search_cli = typer.Typer(help="The notice search index (operators).", no_args_is_help=True)
 app.add_typer(search_cli, name="search")
+guarantor_cli = typer.Typer(
+    help="A guarantee institution's side as its own small program (a sandbox, like a payment provider's).",
+    no_args_is_help=True,
+)
+app.add_typer(guarantor_cli, name="guarantor")
 
 
 def _settings() -> Settings:
@@ -415,6 +421,72 @@ def search_reindex() -> None:
     finally:
         ctx.db.dispose()
     typer.echo(f"indexed {count} notice(s) in {time.monotonic() - started:.1f} s")
+
+
+@guarantor_cli.command("key")
+def guarantor_key(
+    out: Annotated[Path, typer.Option(help="Where to write the institution's private key (PEM)")],
+) -> None:
+    """Make the institution's signing key; the operator registers its public key in Jangter."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from jangter.guarantor.app import key_id, public_raw
+
+    if out.exists():
+        typer.echo(f"{out} exists; not overwriting it", err=True)
+        raise typer.Exit(1)
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    out.write_bytes(pem)
+    out.chmod(0o600)
+    typer.echo(f"private key: {out}")
+    typer.echo(f"public key (register it in Jangter): {base64.b64encode(public_raw(key)).decode()}")
+    typer.echo(f"key id: {key_id(public_raw(key))}")
+
+
+@guarantor_cli.command("serve")
+def guarantor_serve(
+    key_file: Annotated[Path, typer.Option(help="The institution's private key (from 'jangter guarantor key')")],
+    jangter_url: Annotated[str, typer.Option(help="Jangter's base URL")] = "http://127.0.0.1:8000",
+    database_url: Annotated[str, typer.Option(help="The institution's own database")] = "sqlite:///var/guarantor.db",
+    port: Annotated[int, typer.Option(help="Port")] = 8100,
+    host: Annotated[str, typer.Option(help="Interface")] = "127.0.0.1",
+    jangter_key: Annotated[
+        str | None, typer.Option(help="Jangter's platform public key, hex (default: read from Jangter)")
+    ] = None,
+    clerk_password: Annotated[
+        str | None,
+        typer.Option(envvar="GUARANTOR_CLERK_PASSWORD", help="The clerk page's password (default: made up, shown)"),
+    ] = None,
+) -> None:
+    """Serve the institution: Jangter's requests at /requests, the clerk's page at /, issued guarantees sent on."""
+    import uvicorn
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from jangter.guarantor.app import GuarantorConfig, create_guarantor_app
+
+    key = serialization.load_pem_private_key(key_file.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        typer.echo(f"{key_file} is not an Ed25519 private key", err=True)
+        raise typer.Exit(2)
+    if database_url.startswith("sqlite:///"):
+        Path(database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if clerk_password is None:
+        import secrets
+
+        clerk_password = secrets.token_urlsafe(12)
+        typer.echo(f"clerk page password (any user name): {clerk_password}")
+    config = GuarantorConfig(
+        database_url=database_url,
+        jangter_url=jangter_url.rstrip("/"),
+        key=key,
+        clerk_password=clerk_password,
+        jangter_public_key=bytes.fromhex(jangter_key) if jangter_key else None,
+    )
+    typer.echo(f"guarantor on http://{host}:{port} (Jangter at {config.jangter_url})")
+    uvicorn.run(create_guarantor_app(config), host=host, port=port, log_level="info")
 
 
 def _safe_url(url: str) -> str:

@@ -7,6 +7,7 @@ the password ``DEMO_PASSWORD``.
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -15,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from rich.progress import Progress
 from sqlalchemy import func, select
@@ -22,6 +24,7 @@ from sqlalchemy import func, select
 from jangter.bidding.ceremony import Credential
 from jangter.bidding.service import submit_bid
 from jangter.client import sealing
+from jangter.contracting import guarantees
 from jangter.contracting import service as contracting
 from jangter.evaluation.negotiation import submit_proposal
 from jangter.evaluation.queries import review_view
@@ -265,6 +268,29 @@ class _Demo:
             self.firms.append(actor)
             self.firm_keys.append(key)
             advance()
+        self.setup_guarantor(operator)
+
+    def setup_guarantor(self, operator: Actor) -> None:
+        """A sandbox guarantee institution: its key in the demo key folder, its API where ``jangter guarantor serve``
+        listens by default (README: try a guarantee)."""
+        key = Ed25519PrivateKey.generate()
+        if self.key_dir is not None:
+            self.key_dir.mkdir(parents=True, exist_ok=True)
+            path = self.key_dir / "guarantor.pem"
+            path.write_bytes(
+                key.private_bytes(
+                    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                )
+            )
+            path.chmod(0o600)
+        raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        guarantees.register_institution(
+            self.ctx,
+            operator,
+            guarantees.NewInstitution(
+                "장터보증 (sandbox)", "104-81-12340", "http://127.0.0.1:8100", base64.b64encode(raw).decode()
+            ),
+        )
 
     def notice(
         self,

@@ -15,6 +15,7 @@ import jangter.kernel.audit
 import jangter.kernel.counters
 import jangter.kernel.idempotency
 import jangter.kernel.translog
+import jangter.notifications.calls
 import jangter.notifications.outbox
 import jangter.rules.store
 import jangter.search.orm

@@ -1,6 +1,7 @@
 """The due-event worker (Prozorro's chronograph pattern): applies time-driven transitions when they fall due.
 
-Today that is closing notices at their deadline. It runs inside ``jangter serve`` by default, or alone as
+Closing notices at their deadline, integrating the log, the search index and alerts, calls to guarantee
+institutions and e-mail. It runs inside ``jangter serve`` by default, or alone as
 ``jangter worker`` (several workers are safe: rows are claimed with ``FOR UPDATE SKIP LOCKED``).
 """
 
@@ -12,7 +13,7 @@ import logging
 from jangter.bidding.service import BidEvents
 from jangter.kernel import translog
 from jangter.kernel.context import AppContext
-from jangter.notifications import outbox
+from jangter.notifications import calls, outbox
 from jangter.rules import store as rules_store
 from jangter.search import index as search_index
 from jangter.search import saved as saved_searches
@@ -46,6 +47,9 @@ def run_due_events_once(ctx: AppContext) -> int:
             log.info("%d saved-search alert(s) written to the outbox", alerts)
     except Exception:  # the search engine is away: notices wait in the queue, nothing else stops
         log.warning("search index catch-up or alerts failed; will retry", exc_info=True)
+    delivered, failed = calls.deliver_due(ctx)  # guarantee requests to the institutions
+    if delivered or failed:
+        log.info("calls to outside systems: %d delivered, %d to retry", delivered, failed)
     outbox.deliver_due(ctx)  # last, so that this pass's alerts go out in it
     return closed
 

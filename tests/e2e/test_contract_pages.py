@@ -4,13 +4,18 @@ both read the PDF and the signature check, the agency amends; errors next to the
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 
+from jangter.contracting import guarantees
+from jangter.contracting import service as contracting
+from jangter.guarantor.app import signed
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from tests.e2e.test_pages import csrf_of, error_next_to, sign_in
-from tests.support import award_goods_notice, make_world
+from tests.support import award_goods_notice, make_world, public_b64
 
 
 def test_a_contract_goes_from_the_award_to_two_signatures_and_an_amendment_through_the_pages(
@@ -84,3 +89,51 @@ def test_a_contract_goes_from_the_award_to_two_signatures_and_an_amendment_throu
         data={"csrf": csrf_of(signed.text), "amount": "", "ends_on": "2027-04-30", "reason": "설치 일정 연장"},
     )
     assert amended.status_code == 200 and "변경계약서를 만들었습니다" in amended.text and "제2판" in amended.text
+
+
+def test_the_firm_asks_for_a_guarantee_and_the_agency_rejects_it_with_a_reason_through_the_pages(
+    client: TestClient, ctx: AppContext, clock: OffsetClock
+) -> None:
+    world = make_world(ctx, firms=2)
+    notice = award_goods_notice(world, clock)
+    number = contracting.draft(
+        ctx, world.officer, notice, contracting.DraftTerms(date(2026, 12, 1), date(2027, 3, 31), "납품")
+    )
+    firm_id = contracting.get_contract(ctx, world.officer, number).firm_id
+    firm_index = next(i for i, f in enumerate(world.firms) if f.org_id == firm_id)
+    key = Ed25519PrivateKey.generate()
+    new = guarantees.NewInstitution("서울보증보험(시험)", "104-81-00000", "http://127.0.0.1:9", public_b64(key))
+    institution_id = guarantees.register_institution(ctx, world.operator, new)
+    sign_in(client, f"bid{firm_index}@firm.kr")
+    page = client.get(f"/contracts/{number}")
+    assert "보증서 발급 요청" in page.text and "서울보증보험(시험)" in page.text
+    asked = client.post(
+        f"/contracts/{number}/guarantees",
+        data={"csrf": csrf_of(page.text), "kind": "contract_deposit", "institution": str(institution_id)},
+    )
+    assert asked.status_code == 200 and "보증기관에 요청했습니다" in asked.text
+    assert "보증기관 처리 대기" in asked.text and "보증기관에 요청을 전달하는 중입니다" in asked.text  # not sent yet
+    [view] = guarantees.for_contract(ctx, world.firms[firm_index], number)
+    message = {
+        "type": "guarantee.issued",
+        "request": view.reference,
+        "reference": "GTR-1",
+        "kind": "contract_deposit",
+        "contract": number,
+        "firm_business_number": world.firms[firm_index].org_business_number,
+        "amount": view.amount_required,
+        "valid_from": "2026-11-24",
+        "valid_until": "2027-05-31",
+    }
+    assert client.post("/api/v1/guarantees/issued", json=signed(key, message)).status_code == 200
+    client.cookies.clear()
+    sign_in(client, "officer@gov.kr")
+    page = client.get(f"/contracts/{number}")
+    assert "발급됨 · 기관 확인 대기" in page.text
+    no_reason = client.post(f"/guarantees/{view.reference}/reject", data={"csrf": csrf_of(page.text), "reason": ""})
+    assert no_reason.status_code == 422
+    assert "반려 사유를 입력하십시오" in no_reason.text and 'aria-describedby="reject-error-' in no_reason.text
+    rejected = client.post(
+        f"/guarantees/{view.reference}/reject", data={"csrf": csrf_of(page.text), "reason": "보증기간 부족"}
+    )
+    assert "보증서를 반려했습니다" in rejected.text and "보증기간 부족" in rejected.text

@@ -16,6 +16,8 @@ from jangter.identity.domain.roles import Scope, scope_for
         ("POST", "/api/v1/firms/7/signing-keys", Scope.ACCOUNT),
         ("POST", "/api/v1/notices/R26BK00000001/contract", Scope.CONTRACT),
         ("POST", "/api/v1/contracts/R26TA00000001/versions/1/sign", Scope.CONTRACT),
+        ("POST", "/api/v1/guarantees/G26000000001/accept", Scope.CONTRACT),
+        ("POST", "/api/v1/institutions", Scope.ACCOUNT),
         ("PUT", "/api/v1/me/committee-key", Scope.ACCOUNT),
         ("POST", "/api/v1/auth/logout", None),
     ],

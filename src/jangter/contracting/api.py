@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from jangter.contracting import service
+from jangter.contracting import guarantees, service
 from jangter.contracting.domain.contract import STATUS_LABELS, VERSION_LABELS
+from jangter.contracting.domain.guarantee import STATUS_LABELS as GUARANTEE_STATUS_LABELS
+from jangter.contracting.domain.guarantee import GuaranteeKind
 from jangter.kernel.ids import parse_notice_reference
 from jangter.web.http import ApiActor, Ctx
 
@@ -203,3 +205,134 @@ def signatures(ctx: Ctx, actor: ApiActor, number: str, version: VersionNumber) -
 )
 def ca(ctx: Ctx) -> Response:
     return Response(service.ca_pem(ctx), media_type="application/x-pem-file")
+
+
+class InstitutionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(max_length=200)
+    business_number: str = Field(max_length=12)
+    api_url: str = Field(max_length=300, description="Where Jangter sends guarantee requests (…/requests is added)")
+    public_key: str = Field(max_length=100, description="The institution's Ed25519 public key (raw 32 bytes, base64)")
+
+
+class InstitutionOut(BaseModel):
+    id: int
+    name: str
+    business_number: str | None
+
+
+class GuaranteeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: GuaranteeKind
+    institution_id: int = Field(ge=1)
+
+
+class GuaranteeOut(BaseModel):
+    reference: str
+    kind: GuaranteeKind
+    status: str = Field(description="requested | issued | accepted | rejected | released | claimed")
+    status_ko: str
+    institution: InstitutionOut
+    amount_required: int
+    amount: int | None
+    institution_reference: str | None
+    valid_from: date | None
+    valid_until: date | None
+    requested_at: AwareDatetime
+    sent_to_institution: bool = Field(description="False while the institution's API has not taken the request")
+    issued_at: AwareDatetime | None
+    decided_at: AwareDatetime | None
+    reason: str | None
+
+    @classmethod
+    def of(cls, v: guarantees.GuaranteeView) -> GuaranteeOut:
+        return cls(
+            reference=v.reference,
+            kind=v.kind,
+            status=v.status.value,
+            status_ko=GUARANTEE_STATUS_LABELS[v.status][0],
+            institution=InstitutionOut(id=v.institution_id, name=v.institution_name, business_number=None),
+            amount_required=v.amount_required,
+            amount=v.amount,
+            institution_reference=v.institution_reference,
+            valid_from=v.valid_from,
+            valid_until=v.valid_until,
+            requested_at=v.requested_at,
+            sent_to_institution=v.sent,
+            issued_at=v.issued_at,
+            decided_at=v.decided_at,
+            reason=v.reason,
+        )
+
+
+class SignedMessageIn(BaseModel):
+    message: dict[str, Any]
+    key_id: str = Field(max_length=64)
+    signature: str = Field(max_length=200, description="Ed25519 over the canonical JSON of `message`, base64")
+
+
+class IssuedOut(BaseModel):
+    reference: str = Field(description="Jangter's reference of the guarantee")
+    status: str
+
+
+class RejectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(max_length=2000)
+
+
+@router.get("/institutions", response_model=list[InstitutionOut], summary="Guarantee institutions")
+def list_institutions(ctx: Ctx) -> list[InstitutionOut]:
+    return [InstitutionOut(**vars(i)) for i in guarantees.institutions(ctx)]
+
+
+@router.post(
+    "/institutions", status_code=201, response_model=InstitutionOut, summary="Onboard an institution (operator)"
+)
+def register_institution(ctx: Ctx, actor: ApiActor, body: InstitutionIn) -> InstitutionOut:
+    org_id = guarantees.register_institution(
+        ctx, actor, guarantees.NewInstitution(body.name, body.business_number, body.api_url, body.public_key)
+    )
+    return next(InstitutionOut(**vars(i)) for i in guarantees.institutions(ctx) if i.id == org_id)
+
+
+@router.post(
+    "/contracts/{number}/guarantees",
+    status_code=201,
+    response_model=list[GuaranteeOut],
+    summary="Ask an institution for a guarantee on the contract (the firm's company administrator)",
+)
+def request_guarantee(ctx: Ctx, actor: ApiActor, number: str, body: GuaranteeIn) -> list[GuaranteeOut]:
+    guarantees.request(ctx, actor, number, body.kind, body.institution_id)
+    return [GuaranteeOut.of(v) for v in guarantees.for_contract(ctx, actor, number)]
+
+
+@router.get("/contracts/{number}/guarantees", response_model=list[GuaranteeOut], summary="The contract's guarantees")
+def contract_guarantees(ctx: Ctx, actor: ApiActor, number: str) -> list[GuaranteeOut]:
+    return [GuaranteeOut.of(v) for v in guarantees.for_contract(ctx, actor, number)]
+
+
+@router.post(
+    "/guarantees/issued",
+    response_model=IssuedOut,
+    summary="An institution sends an issued guarantee (signed JSON; idempotent on the institution's reference)",
+    description="The body is `{message, key_id, signature}`: `message` has `type: guarantee.issued`, `request` "
+    "(Jangter's reference), `reference` (the institution's), `kind`, `contract`, `firm_business_number`, `amount`, "
+    "`valid_from`, `valid_until`; `signature` is Ed25519 over its canonical JSON with the key the operator "
+    "registered. A guarantee that does not answer its request is refused and logged.",
+)
+def issued(ctx: Ctx, body: SignedMessageIn) -> IssuedOut:
+    reference = guarantees.receive_issued(ctx, body.model_dump())
+    return IssuedOut(reference=reference, status="issued")
+
+
+@router.post("/guarantees/{guarantee}/accept", status_code=204, summary="Accept an issued guarantee (agency)")
+def accept(ctx: Ctx, actor: ApiActor, guarantee: str) -> Response:
+    guarantees.decide(ctx, actor, guarantee, accept=True)
+    return Response(status_code=204)
+
+
+@router.post("/guarantees/{guarantee}/reject", status_code=204, summary="Reject an issued guarantee, with the reason")
+def reject(ctx: Ctx, actor: ApiActor, guarantee: str, body: RejectIn) -> Response:
+    guarantees.decide(ctx, actor, guarantee, accept=False, reason=body.reason)
+    return Response(status_code=204)

@@ -64,3 +64,45 @@ class ContractVersion(Base):
     agency_signed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
 
     __table_args__ = (UniqueConstraint("contract_id", "version"),)
+
+
+class GuaranteeInstitution(Base):
+    """A guarantee institution (보증기관): where its API is, and the key its messages are signed with."""
+
+    __tablename__ = "guarantee_institution"
+
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    api_url: Mapped[str] = mapped_column(String(300))
+    public_key: Mapped[str] = mapped_column(String(100))  # Ed25519, base64
+    key_id: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Guarantee(Base):
+    """An electronic guarantee asked for a contract, as issued by its institution straight to Jangter."""
+
+    __tablename__ = "guarantee"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(24), unique=True)  # Jangter's: G26-…
+    kind: Mapped[str] = mapped_column(String(24))
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    institution_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    amount_required: Mapped[int] = mapped_column(BigInteger)
+    cover_until: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    requested_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    institution_reference: Mapped[str | None] = mapped_column(String(64))
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    document: Mapped[str | None] = mapped_column(Text)  # the institution's signed message, as received
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("institution_id", "institution_reference"),)

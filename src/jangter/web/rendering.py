@@ -14,6 +14,8 @@ from fastapi.templating import Jinja2Templates
 from jangter.bidding.domain.bid import BID_STATUS_LABELS
 from jangter.contracting.domain.contract import STATUS_LABELS as CONTRACT_STATUS_LABELS
 from jangter.contracting.domain.contract import VERSION_LABELS
+from jangter.contracting.domain.guarantee import KIND_LABELS as GUARANTEE_KIND_LABELS
+from jangter.contracting.domain.guarantee import STATUS_LABELS as GUARANTEE_STATUS_LABELS
 from jangter.evaluation.domain.failed_bids import AFTER_FAILURE_LABELS
 from jangter.evaluation.domain.ranking import FAILURE_LABELS, STANDING_LABELS
 from jangter.identity.domain.firm_profile import BUSINESS_FORM_LABELS
@@ -39,6 +41,8 @@ _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
     "status": dict(STATUS_LABELS),
     "contract_status": dict(CONTRACT_STATUS_LABELS),
     "version_state": dict(VERSION_LABELS),
+    "guarantee_kind": dict(GUARANTEE_KIND_LABELS),
+    "guarantee_status": dict(GUARANTEE_STATUS_LABELS),
     "kind": dict(KIND_LABELS),
     "category": dict(CATEGORY_LABELS),
     "method": dict(CONTRACT_METHOD_LABELS),

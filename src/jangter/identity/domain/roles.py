@@ -13,6 +13,7 @@ class OrgKind(StrEnum):
     AGENCY = "agency"  # 수요기관 · 공고기관
     SUPPLIER = "supplier"  # 조달업체
     OPERATOR = "operator"  # 조달청 (the platform's operator)
+    GUARANTOR = "guarantor"  # 보증기관 (a machine client: issues electronic guarantees)
 
 
 class Role(StrEnum):
@@ -55,6 +56,7 @@ ROLES_BY_KIND: dict[OrgKind, frozenset[Role]] = {
     ),
     OrgKind.SUPPLIER: frozenset({Role.COMPANY_ADMIN, Role.BIDDER}),
     OrgKind.OPERATOR: frozenset({Role.OPERATOR, Role.AUDITOR}),
+    OrgKind.GUARANTOR: frozenset(),  # no people: the institution speaks by signed messages (ADR 0011)
 }
 
 
@@ -144,6 +146,8 @@ def scope_for(method: str, path: str) -> Scope | None:
         return Scope.BID
     if path.startswith(("/api/v1/firms", "/api/v1/organisations", "/api/v1/agencies", "/api/v1/me")):
         return Scope.ACCOUNT
-    if path.startswith("/api/v1/contracts") or path.endswith("/contract"):
+    if path.startswith(("/api/v1/contracts", "/api/v1/guarantees")) or path.endswith("/contract"):
         return Scope.CONTRACT
+    if path.startswith("/api/v1/institutions"):
+        return Scope.ACCOUNT
     return Scope.MANAGE

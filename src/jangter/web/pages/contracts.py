@@ -9,8 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from jangter.contracting import service
+from jangter.contracting import guarantees, service
 from jangter.contracting.domain.contract import ContractStatus, VersionState
+from jangter.contracting.domain.guarantee import GuaranteeKind, GuaranteeStatus
 from jangter.identity import step_up
 from jangter.identity.domain.roles import Actor, Role, require_role
 from jangter.kernel.context import AppContext
@@ -24,7 +25,7 @@ from jangter.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
-DONE = ("drafted", "signed", "amended")
+DONE = ("drafted", "signed", "amended", "guarantee_requested", "guarantee_accepted", "guarantee_rejected")
 
 
 def _date(reader: FormReader, name: str, *, optional: bool = False) -> date | None:
@@ -83,10 +84,27 @@ def _contract_page(
         and view.status in (ContractStatus.SIGNED_BY_AGENCY, ContractStatus.ACTIVE)
         and all(v.state is VersionState.SIGNED for v in view.versions)
     )
+    listed = guarantees.for_contract(ctx, actor, number)
+    open_kinds = {
+        x.kind
+        for x in listed
+        if x.status in (GuaranteeStatus.REQUESTED, GuaranteeStatus.ISSUED, GuaranteeStatus.ACCEPTED)
+    }
+    can_request = (
+        side == "supplier"
+        and view.status not in (ContractStatus.COMPLETED, ContractStatus.TERMINATED)
+        and len(open_kinds) < 2
+    )
     return render(
         request,
         "contract.html",
         {
+            "guarantees": listed,
+            "kinds": [
+                k for k in (GuaranteeKind.CONTRACT_DEPOSIT, GuaranteeKind.ADVANCE_PAYMENT) if k not in open_kinds
+            ],
+            "can_request": can_request,
+            "institutions": guarantees.institutions(ctx) if can_request else [],
             "c": view,
             "side": side,
             "to_sign": to_sign,
@@ -207,3 +225,50 @@ def draft(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Fo
         errors = errors_by_field(exc, choose_lang(request))
         return _draft_page(request, ctx, actor, reference, values=values, errors=errors, status=status)
     return RedirectResponse(f"/contracts/{number}?done=drafted", status_code=303)
+
+
+@router.post("/contracts/{number}/guarantees")
+def request_guarantee(request: Request, ctx: Ctx, actor: PageActor, number: str, form: Form) -> Response:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    values = {k: reader.text(k) for k in ("kind", "institution")}
+    try:
+        kind = reader.choice("kind", GuaranteeKind, GuaranteeKind.CONTRACT_DEPOSIT)
+        institution = reader.integer("institution", 0)
+        reader.raise_if_problems()
+        guarantees.request(ctx, actor, number, kind, institution)
+    except (DomainError, ValidationProblems) as exc:
+        if isinstance(exc, DomainError) and exc.status in (401, 404):
+            raise
+        status = exc.status if isinstance(exc, DomainError) else 422
+        errors = errors_by_field(exc, choose_lang(request))
+        return _contract_page(request, ctx, actor, number, errors=errors, values=values, status=status)
+    return RedirectResponse(f"/contracts/{number}?done=guarantee_requested", status_code=303)
+
+
+def _decide(
+    request: Request, ctx: AppContext, actor: Actor | None, reference: str, accept: bool, reason: str
+) -> Response:
+    number = guarantees.contract_of(ctx, actor, reference)
+    try:
+        guarantees.decide(ctx, actor, reference, accept, reason)
+    except DomainError as exc:
+        if exc.status in (401, 404):
+            raise
+        errors = errors_by_field(exc, choose_lang(request))
+        return _contract_page(request, ctx, actor, number, errors=errors, values={"reason": reason}, status=exc.status)
+    done = "guarantee_accepted" if accept else "guarantee_rejected"
+    return RedirectResponse(f"/contracts/{number}?done={done}", status_code=303)
+
+
+@router.post("/guarantees/{guarantee}/accept")
+def accept_guarantee(request: Request, ctx: Ctx, actor: PageActor, guarantee: str, form: Form) -> Response:
+    check_csrf(request, FormReader(form).text("csrf"))
+    return _decide(request, ctx, actor, guarantee, True, "")
+
+
+@router.post("/guarantees/{guarantee}/reject")
+def reject_guarantee(request: Request, ctx: Ctx, actor: PageActor, guarantee: str, form: Form) -> Response:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    return _decide(request, ctx, actor, guarantee, False, reader.text("reason"))

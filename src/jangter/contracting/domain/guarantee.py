@@ -1,0 +1,117 @@
+"""Electronic guarantees as data: kinds, states, and what an issued guarantee must match (koneps-rules §5; DESIGN §2).
+
+``requested → issued → accepted | rejected``; ``accepted → released | claimed``. The firm asks an institution for a
+guarantee quoting the contract; the institution sends it straight to Jangter (never through the firm, so it cannot
+be forged); the agency accepts or rejects it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from jangter.kernel.errors import Conflict
+
+
+class GuaranteeKind(StrEnum):
+    CONTRACT_DEPOSIT = "contract_deposit"  # 계약보증금 (계약이행보증)
+    ADVANCE_PAYMENT = "advance_payment"  # 선금급 보증
+    DEFECT_REPAIR = "defect_repair"  # 하자보수보증
+
+
+class GuaranteeStatus(StrEnum):
+    REQUESTED = "requested"
+    ISSUED = "issued"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    RELEASED = "released"
+    CLAIMED = "claimed"
+
+
+class GuaranteeAction(StrEnum):
+    ISSUE = "issue"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    RELEASE = "release"
+    CLAIM = "claim"
+
+
+G, GA = GuaranteeStatus, GuaranteeAction
+
+TRANSITIONS: dict[tuple[GuaranteeStatus, GuaranteeAction], GuaranteeStatus] = {
+    (G.REQUESTED, GA.ISSUE): G.ISSUED,
+    (G.ISSUED, GA.ACCEPT): G.ACCEPTED,
+    (G.ISSUED, GA.REJECT): G.REJECTED,
+    (G.ACCEPTED, GA.RELEASE): G.RELEASED,
+    (G.ACCEPTED, GA.CLAIM): G.CLAIMED,
+}
+
+KIND_LABELS: dict[GuaranteeKind, tuple[str, str]] = {
+    GuaranteeKind.CONTRACT_DEPOSIT: ("계약보증", "Contract deposit"),
+    GuaranteeKind.ADVANCE_PAYMENT: ("선금급 보증", "Advance payment"),
+    GuaranteeKind.DEFECT_REPAIR: ("하자보수보증", "Defect repair"),
+}
+
+STATUS_LABELS: dict[GuaranteeStatus, tuple[str, str]] = {
+    G.REQUESTED: ("보증기관 처리 대기", "Waiting for the institution"),
+    G.ISSUED: ("발급됨 · 기관 확인 대기", "Issued · awaiting the agency"),
+    G.ACCEPTED: ("승인", "Accepted"),
+    G.REJECTED: ("반려", "Rejected"),
+    G.RELEASED: ("해제", "Released"),
+    G.CLAIMED: ("보증금 청구", "Claimed"),
+}
+
+OPEN = frozenset({G.REQUESTED, G.ISSUED, G.ACCEPTED})
+
+
+def transition(status: GuaranteeStatus, action: GuaranteeAction) -> GuaranteeStatus:
+    try:
+        return TRANSITIONS[(status, action)]
+    except KeyError:
+        raise Conflict(
+            f"guarantee_cannot_{action.value}",
+            f"'{STATUS_LABELS[status][0]}' 상태의 보증서는 처리할 수 없습니다.",
+            f"A guarantee that is '{STATUS_LABELS[status][1]}' cannot be {action.value}d.",
+        ) from None
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What Jangter asked the institution for."""
+
+    reference: str
+    kind: GuaranteeKind
+    contract: str
+    firm_business_number: str
+    amount: int
+    cover_until: date  # the guarantee must run at least until then
+
+
+@dataclass(frozen=True)
+class Issued:
+    """What the institution says it issued."""
+
+    reference: str
+    kind: str
+    contract: str
+    firm_business_number: str
+    amount: int
+    valid_from: date
+    valid_until: date
+
+
+def mismatches(wanted: Wanted, issued: Issued) -> list[str]:
+    """Why an issued guarantee does not answer the request (empty: it does)."""
+    problems = []
+    if issued.kind != wanted.kind.value:
+        problems.append("kind")
+    if issued.contract != wanted.contract:
+        problems.append("contract")
+    if issued.firm_business_number != wanted.firm_business_number:
+        problems.append("firm")
+    if issued.amount < wanted.amount:
+        problems.append("amount")
+    if issued.valid_until < wanted.cover_until or issued.valid_from > issued.valid_until:
+        problems.append("period")
+    return problems

@@ -1,0 +1,514 @@
+"""Electronic guarantees (issue #8 point 2; koneps-rules §5; ADR 0011).
+
+The firm asks an institution for a guarantee on its contract; Jangter sends the request to the institution's API
+through the call outbox (signed with the platform key), so the firm sees "waiting for the institution" and nothing
+is lost while the institution is away. The institution sends the guarantee straight to Jangter
+(``POST /api/v1/guarantees/issued``), signed with its own Ed25519 key: Jangter checks the signature and that the
+guarantee answers the request (kind, contract, firm, amount, period); a repeated message is recognised by the
+institution's reference and answered the same; anything else is refused and written to the security log. The
+agency accepts or rejects it; an accepted contract deposit puts the contract in force.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from jangter.contracting.domain import guarantee as g
+from jangter.contracting.domain.contract import ContractAction, ContractStatus, advance_limit
+from jangter.contracting.domain.contract import transition as contract_transition
+from jangter.contracting.orm import Contract, Guarantee, GuaranteeInstitution
+from jangter.contracting.service import load_contract
+from jangter.identity import security_log
+from jangter.identity.domain.registration_number import normalise_brn
+from jangter.identity.domain.roles import Actor, OrgKind, RegistrationStatus, Role, require_role
+from jangter.identity.orm import Organisation
+from jangter.identity.service import audit_actor
+from jangter.kernel import audit, counters, translog
+from jangter.kernel.audit import SYSTEM
+from jangter.kernel.calendar import seoul_date
+from jangter.kernel.canonical import canonical_json
+from jangter.kernel.context import AppContext
+from jangter.kernel.errors import Conflict, DomainError, NotFound
+from jangter.kernel.signing import verify_signature
+from jangter.notifications import calls
+
+
+@dataclass(frozen=True)
+class NewInstitution:
+    name: str
+    business_number: str
+    api_url: str
+    public_key: str  # Ed25519, raw 32 bytes, base64
+
+
+def _key_id(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def register_institution(ctx: AppContext, actor: Actor | None, new: NewInstitution) -> int:
+    """The operator onboards a guarantee institution: its name and number, its API, and its signing key."""
+    operator = require_role(actor, Role.OPERATOR)
+    brn = normalise_brn(new.business_number)
+    try:
+        raw = base64.b64decode(new.public_key, validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise DomainError(
+            "public_key_invalid",
+            "서명 공개키는 Ed25519 원시 공개키(32바이트, base64)여야 합니다.",
+            "The signing key must be a raw Ed25519 public key (32 bytes, base64).",
+            field="public_key",
+        )
+    if not new.api_url.startswith(("https://", "http://")):
+        raise DomainError("api_url_invalid", "API 주소를 입력하십시오.", "Give the API's URL.", field="api_url")
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        org = Organisation(
+            kind=OrgKind.GUARANTOR.value,
+            name=new.name.strip(),
+            business_number=brn,
+            registration_status=RegistrationStatus.APPROVED.value,
+            created_at=now,
+            updated_at=now,
+        )
+        uow.session.add(org)
+        try:
+            uow.session.flush()
+        except IntegrityError:
+            raise Conflict(
+                "institution_exists",
+                "같은 사업자등록번호의 기관이 이미 있습니다.",
+                "An organisation with this business number already exists.",
+                field="business_number",
+            ) from None
+        uow.session.add(
+            GuaranteeInstitution(
+                org_id=org.id,
+                api_url=new.api_url.rstrip("/"),
+                public_key=new.public_key,
+                key_id=_key_id(raw),
+                created_at=now,
+            )
+        )
+        audit.record(
+            uow.session,
+            at=now,
+            actor=audit_actor(operator),
+            action="guarantor.register",
+            entity_type="organisation",
+            entity_id=str(org.id),
+            after={"name": org.name, "api_url": new.api_url, "key_id": _key_id(raw)},
+        )
+        uow.commit()
+        return org.id
+
+
+@dataclass(frozen=True)
+class InstitutionView:
+    id: int
+    name: str
+    business_number: str | None
+
+
+def institutions(ctx: AppContext) -> list[InstitutionView]:
+    with ctx.db.reading() as session:
+        rows = session.execute(
+            select(Organisation.id, Organisation.name, Organisation.business_number)
+            .join(GuaranteeInstitution, GuaranteeInstitution.org_id == Organisation.id)
+            .order_by(Organisation.name)
+        ).all()
+    return [InstitutionView(r.id, r.name, r.business_number) for r in rows]
+
+
+def signed(ctx: AppContext, message: dict[str, Any]) -> dict[str, Any]:
+    """A message from Jangter: the message, the platform key's id and its Ed25519 signature over the canonical
+    JSON of the message."""
+    return {
+        "message": message,
+        "key_id": ctx.signer.key_id,
+        "signature": base64.b64encode(ctx.signer.sign(canonical_json(message))).decode(),
+    }
+
+
+def _amount(ctx: AppContext, contract: Contract, kind: g.GuaranteeKind) -> int:
+    if kind is g.GuaranteeKind.CONTRACT_DEPOSIT:
+        return contract.deposit
+    if kind is g.GuaranteeKind.ADVANCE_PAYMENT:
+        return advance_limit(ctx.rules.version(contract.rule_set_version), contract.amount).value
+    raise DomainError(
+        "guarantee_kind_not_yet",
+        "하자보수보증은 준공 후에 요청합니다.",
+        "A defect-repair guarantee is asked for after completion.",
+        field="kind",
+    )
+
+
+def request(ctx: AppContext, actor: Actor | None, number: str, kind: g.GuaranteeKind, institution_id: int) -> str:
+    """The firm's company administrator asks an institution for a guarantee on the contract; returns Jangter's
+    reference. The request goes out through the call outbox."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        contract = load_contract(session, number, for_update=True)
+        if actor is None or actor.org_id not in (contract.firm_id, contract.agency_id):
+            require_role(actor, Role.COMPANY_ADMIN)
+            raise NotFound("계약", "Contract", code="contract_not_found")
+        admin = require_role(actor, Role.COMPANY_ADMIN, org_id=contract.firm_id)
+        if ContractStatus(contract.status) in (ContractStatus.COMPLETED, ContractStatus.TERMINATED):
+            raise Conflict("contract_closed", "끝난 계약입니다.", "This contract is closed.")
+        institution = session.get(GuaranteeInstitution, institution_id)
+        org = session.get(Organisation, institution_id)
+        if institution is None or org is None:
+            raise DomainError(
+                "institution_unknown",
+                "보증기관을 선택하십시오.",
+                "Choose a guarantee institution.",
+                field="institution",
+            )
+        amount = _amount(ctx, contract, kind)
+        if amount <= 0:
+            raise Conflict(
+                "no_guarantee_due", "이 계약에는 필요한 보증금이 없습니다.", "No guarantee is due on this contract."
+            )
+        open_one = session.scalar(
+            select(Guarantee.reference).where(
+                Guarantee.contract_id == contract.id,
+                Guarantee.kind == kind.value,
+                Guarantee.status.in_([s.value for s in g.OPEN]),
+            )
+        )
+        if open_one is not None:
+            raise Conflict(
+                "guarantee_open",
+                f"이미 진행 중인 보증 요청이 있습니다 ({open_one}).",
+                f"A guarantee of this kind is already under way ({open_one}).",
+            )
+        year = seoul_date(now).year
+        reference = f"G{year % 100:02d}{counters.next_value(session, f'guarantee:{year}'):09d}"
+        cover_until = contract.ends_on
+        row = Guarantee(
+            reference=reference,
+            kind=kind.value,
+            contract_id=contract.id,
+            firm_id=contract.firm_id,
+            agency_id=contract.agency_id,
+            institution_id=institution_id,
+            amount_required=amount,
+            cover_until=cover_until,
+            status=g.GuaranteeStatus.REQUESTED.value,
+            requested_at=now,
+            requested_by=admin.person_id,
+        )
+        session.add(row)
+        firm = session.get(Organisation, contract.firm_id)
+        agency = session.get(Organisation, contract.agency_id)
+        assert firm is not None
+        assert agency is not None
+        message = {
+            "type": "guarantee.request",
+            "request": reference,
+            "kind": kind.value,
+            "contract": contract.number,
+            "title": contract.title,
+            "firm": {"business_number": firm.business_number, "name": firm.name},
+            "creditor": {"name": agency.name, "agency_code": agency.agency_code},
+            "amount": amount,
+            "cover_until": cover_until.isoformat(),
+            "requested_at": now.isoformat(),
+        }
+        calls.enqueue(
+            session,
+            key=f"guarantee-request:{reference}",
+            url=f"{institution.api_url}/requests",
+            body=signed(ctx, message),
+            at=now,
+        )
+        audit.record(
+            session,
+            at=now,
+            actor=audit_actor(admin),
+            action="guarantee.request",
+            entity_type="contract",
+            entity_id=contract.number,
+            after={"reference": reference, "kind": kind.value, "institution_id": institution_id, "amount": amount},
+        )
+        uow.commit()
+        return reference
+
+
+def _refuse(
+    ctx: AppContext,
+    code: str,
+    ko: str,
+    en: str,
+    status: int,
+    subject: str,
+    detail: dict[str, Any],
+    org_id: int | None = None,
+) -> DomainError:
+    security_log.record(
+        ctx,
+        kind="guarantee",
+        outcome=security_log.Outcome.REFUSED,
+        org_id=org_id,
+        subject=subject,
+        detail={"code": code, **detail},
+    )
+    return DomainError(code, ko, en, status=status)
+
+
+def _day(value: object) -> date:
+    return date.fromisoformat(str(value))
+
+
+def receive_issued(ctx: AppContext, envelope: dict[str, Any]) -> str:
+    """An institution's signed message saying it issued a guarantee. Returns Jangter's reference of the guarantee.
+    The same message (or another with the same institution reference) again gets the same answer."""
+    message = envelope.get("message")
+    key_id = str(envelope.get("key_id", ""))
+    signature = str(envelope.get("signature", ""))
+    if not isinstance(message, dict) or message.get("type") != "guarantee.issued":
+        raise DomainError("message_invalid", "보증서 메시지 형식이 아닙니다.", "Not a guarantee message.", status=422)
+    with ctx.db.reading() as session:
+        institution = session.scalars(
+            select(GuaranteeInstitution).where(GuaranteeInstitution.key_id == key_id)
+        ).one_or_none()
+    try:
+        raw_signature = base64.b64decode(signature, validate=True)
+    except (binascii.Error, ValueError):
+        raw_signature = b""
+    if institution is None or not verify_signature(
+        base64.b64decode(institution.public_key), canonical_json(message), raw_signature
+    ):
+        raise _refuse(
+            ctx,
+            "signature_invalid",
+            "서명을 확인할 수 없습니다.",
+            "The message's signature does not verify against a registered institution's key.",
+            401,
+            str(message.get("request", ""))[:40],
+            {"key_id": key_id[:16]},
+        )
+    reference = str(message.get("request", ""))
+    try:
+        issued = g.Issued(
+            reference=str(message["reference"])[:64],
+            kind=str(message["kind"]),
+            contract=str(message["contract"]),
+            firm_business_number=str(message["firm_business_number"]),
+            amount=int(message["amount"]),
+            valid_from=_day(message["valid_from"]),
+            valid_until=_day(message["valid_until"]),
+        )
+    except (KeyError, ValueError, TypeError) as exc:
+        raise DomainError(
+            "message_invalid", "보증서 메시지에 빠진 항목이 있습니다.", f"The message is incomplete: {exc}", status=422
+        ) from None
+    now = ctx.clock.now()
+    refusal: tuple[str, str, str, int, dict[str, Any]] | None = None
+    with ctx.uow() as uow:
+        session = uow.session
+        row = session.scalars(select(Guarantee).where(Guarantee.reference == reference).with_for_update()).one_or_none()
+        if row is None or row.institution_id != institution.org_id:
+            refusal = (
+                "guarantee_request_unknown",
+                "이 기관에 요청된 보증이 아닙니다.",
+                "Jangter asked this institution for no such guarantee.",
+                404,
+                {"institution_reference": issued.reference, "contract": issued.contract},
+            )
+        elif row.institution_reference is not None:
+            if row.institution_reference == issued.reference:
+                return row.reference  # a repeat: already taken
+            refusal = (
+                "guarantee_already_issued",
+                "이미 다른 보증서로 발급된 요청입니다.",
+                "This request was already answered with another guarantee.",
+                409,
+                {"institution_reference": issued.reference, "earlier": row.institution_reference},
+            )
+        else:
+            refusal = _issue(session, row, issued, envelope, now)
+            if refusal is None:
+                uow.commit()
+                return row.reference
+    # Refused: nothing was written; the refusal goes to the security log in a transaction of its own.
+    code, ko, en, status, detail = refusal
+    raise _refuse(ctx, code, ko, en, status, reference[:40], detail, institution.org_id)
+
+
+def _issue(
+    session: Session, row: Guarantee, issued: g.Issued, envelope: dict[str, Any], now: datetime
+) -> tuple[str, str, str, int, dict[str, Any]] | None:
+    """Record the issued guarantee on its request; or why it cannot be (nothing written then)."""
+    contract = session.get(Contract, row.contract_id)
+    firm = session.get(Organisation, row.firm_id)
+    assert contract is not None
+    assert firm is not None
+    wanted = g.Wanted(
+        row.reference,
+        g.GuaranteeKind(row.kind),
+        contract.number,
+        firm.business_number or "",
+        row.amount_required,
+        row.cover_until,
+    )
+    problems = g.mismatches(wanted, issued)
+    if problems:
+        return (
+            "guarantee_mismatch",
+            "보증서가 요청과 맞지 않습니다: " + ", ".join(problems),
+            "The guarantee does not answer the request: " + ", ".join(problems),
+            422,
+            {"problems": problems, "institution_reference": issued.reference, "contract": issued.contract},
+        )
+    row.status = g.transition(g.GuaranteeStatus(row.status), g.GuaranteeAction.ISSUE).value
+    row.institution_reference = issued.reference
+    row.amount = issued.amount
+    row.valid_from, row.valid_until = issued.valid_from, issued.valid_until
+    row.document = canonical_json(envelope).decode()
+    row.issued_at = now
+    audit.record(
+        session,
+        at=now,
+        actor=SYSTEM,
+        action="guarantee.issued",
+        entity_type="contract",
+        entity_id=contract.number,
+        after={"reference": row.reference, "institution_reference": issued.reference, "amount": issued.amount},
+    )
+    translog.append(
+        session,
+        "guarantee.issued",
+        contract.number,
+        {"reference": row.reference, "kind": row.kind, "institution_id": row.institution_id, "amount": issued.amount},
+        now,
+    )
+    return None
+
+
+def decide(ctx: AppContext, actor: Actor | None, reference: str, accept: bool, reason: str = "") -> None:
+    """The agency's procurement officer accepts or rejects an issued guarantee (보증서 확인). An accepted contract
+    deposit puts a contract both have signed in force."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        row = session.scalars(select(Guarantee).where(Guarantee.reference == reference).with_for_update()).one_or_none()
+        if row is None or actor is None or actor.org_id not in (row.agency_id, row.firm_id):
+            require_role(actor, Role.PROCUREMENT_OFFICER)
+            raise NotFound("보증서", "Guarantee", code="guarantee_not_found")
+        officer = require_role(actor, Role.PROCUREMENT_OFFICER, org_id=row.agency_id)
+        if not accept and not reason.strip():
+            raise DomainError("reason_required", "반려 사유를 입력하십시오.", "Please give the reason.", field="reason")
+        before = row.status
+        action = g.GuaranteeAction.ACCEPT if accept else g.GuaranteeAction.REJECT
+        row.status = g.transition(g.GuaranteeStatus(row.status), action).value
+        row.decided_at, row.decided_by, row.reason = now, officer.person_id, reason.strip() or None
+        contract = session.get(Contract, row.contract_id)
+        assert contract is not None
+        if (
+            accept
+            and row.kind == g.GuaranteeKind.CONTRACT_DEPOSIT.value
+            and contract.status == ContractStatus.SIGNED_BY_AGENCY.value
+        ):
+            contract.status = contract_transition(ContractStatus(contract.status), ContractAction.SECURE).value
+            contract.updated_at = now
+        audit.record(
+            session,
+            at=now,
+            actor=audit_actor(officer),
+            action=f"guarantee.{action.value}",
+            entity_type="contract",
+            entity_id=contract.number,
+            before={"status": before},
+            after={"status": row.status, "reference": reference, "contract_status": contract.status},
+            reason=reason.strip() or None,
+        )
+        uow.commit()
+
+
+def contract_of(ctx: AppContext, actor: Actor | None, reference: str) -> str:
+    """The number of the guarantee's contract, for one of its two parties (anyone else: not found)."""
+    with ctx.db.reading() as session:
+        row = session.execute(
+            select(Contract.number, Guarantee.firm_id, Guarantee.agency_id)
+            .join(Contract, Contract.id == Guarantee.contract_id)
+            .where(Guarantee.reference == reference)
+        ).one_or_none()
+    if actor is None:
+        raise DomainError("login_required", "로그인이 필요합니다.", "Please sign in first.", status=401)
+    if row is None or actor.org_id not in (row.firm_id, row.agency_id):
+        raise NotFound("보증서", "Guarantee", code="guarantee_not_found")
+    return str(row.number)
+
+
+@dataclass(frozen=True)
+class GuaranteeView:
+    reference: str
+    kind: g.GuaranteeKind
+    status: g.GuaranteeStatus
+    institution_id: int
+    institution_name: str
+    amount_required: int
+    amount: int | None
+    institution_reference: str | None
+    valid_from: date | None
+    valid_until: date | None
+    requested_at: datetime
+    issued_at: datetime | None
+    decided_at: datetime | None
+    reason: str | None
+    sent: bool  # the request reached the institution
+
+
+def for_contract(ctx: AppContext, actor: Actor | None, number: str) -> list[GuaranteeView]:
+    """The guarantees of a contract (its two parties)."""
+    with ctx.db.reading() as session:
+        contract = load_contract(session, number)
+        if actor is None or actor.org_id not in (contract.firm_id, contract.agency_id):
+            if actor is None:
+                raise DomainError("login_required", "로그인이 필요합니다.", "Please sign in first.", status=401)
+            raise NotFound("계약", "Contract", code="contract_not_found")
+        return _views(session, contract.id)
+
+
+def _views(session: Session, contract_id: int) -> list[GuaranteeView]:
+    rows = session.execute(
+        select(Guarantee, Organisation.name)
+        .join(Organisation, Organisation.id == Guarantee.institution_id)
+        .where(Guarantee.contract_id == contract_id)
+        .order_by(Guarantee.id)
+    ).all()
+    views = []
+    for row, name in rows:
+        call = calls.pending(session, f"guarantee-request:{row.reference}")
+        views.append(
+            GuaranteeView(
+                row.reference,
+                g.GuaranteeKind(row.kind),
+                g.GuaranteeStatus(row.status),
+                row.institution_id,
+                name,
+                row.amount_required,
+                row.amount,
+                row.institution_reference,
+                row.valid_from,
+                row.valid_until,
+                row.requested_at,
+                row.issued_at,
+                row.decided_at,
+                row.reason,
+                call is not None and call.delivered_at is not None,
+            )
+        )
+    return views

@@ -1,0 +1,328 @@
+"""Electronic guarantees over real HTTP with ``jangter guarantor`` as the institution (issue #8 point 2 and its
+reliability points; koneps-rules §5: the institution sends the guarantee straight to the agency's system).
+
+Jangter is served by uvicorn in this process; the guarantor is its own process with its own database. The test is
+the worker (it runs the call outbox when it wants) and the clerk (it uses the clerk's page over HTTP).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+import uvicorn
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import func, select, text
+
+from jangter.app import create_app
+from jangter.config import Environment, Settings
+from jangter.contracting import guarantees
+from jangter.contracting import service as contracting
+from jangter.contracting.domain.contract import ContractStatus
+from jangter.contracting.domain.guarantee import GuaranteeKind, GuaranteeStatus
+from jangter.guarantor.app import signed
+from jangter.identity.security_log import SecurityEvent
+from jangter.kernel.clock import OffsetClock
+from jangter.kernel.context import AppContext
+from jangter.kernel.errors import DomainError
+from jangter.notifications import calls
+from tests.support import World, award_goods_notice, make_world, public_b64
+
+PASSWORD = "clerk-pass"
+TERMS = contracting.DraftTerms(date(2026, 12, 1), date(2027, 3, 31), "LED 조명기구 납품")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(check: Callable[[], bool], seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+class JangterServer:
+    """Jangter's app over real HTTP on a fixed port; can be stopped and started again (an outage)."""
+
+    def __init__(self, ctx: AppContext, settings: Settings) -> None:
+        self.ctx, self.settings, self.port = ctx, settings, _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server: uvicorn.Server | None = None
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        app = create_app(self.settings, self.ctx, run_worker=False)
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        _wait(lambda: self.server is not None and self.server.started)
+
+    def stop(self) -> None:
+        assert self.server is not None and self.thread is not None
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@dataclass
+class Institution:
+    key: Ed25519PrivateKey
+    key_file: Path
+    database: Path
+    port: int
+    jangter: JangterServer
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        jangter = str(Path(sys.executable).parent / "jangter")
+        self.process = subprocess.Popen(
+            [
+                jangter,
+                "guarantor",
+                "serve",
+                "--key-file",
+                str(self.key_file),
+                "--jangter-url",
+                self.jangter.url,
+                "--database-url",
+                f"sqlite:///{self.database}",
+                "--port",
+                str(self.port),
+                "--jangter-key",
+                self.jangter.ctx.signer.public_bytes.hex(),
+            ],
+            env=os.environ | {"GUARANTOR_CLERK_PASSWORD": PASSWORD},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+        def up() -> bool:
+            try:
+                return httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        _wait(up)
+
+    def kill(self) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def clerk_page(self) -> str:
+        answer = httpx.get(self.url + "/", auth=("clerk", PASSWORD), timeout=5)
+        answer.raise_for_status()
+        return answer.text
+
+    def approve(self, request_id: int, amount: int | None = None) -> None:
+        data = {"amount": str(amount) if amount is not None else ""}
+        answer = httpx.post(f"{self.url}/requests/{request_id}/approve", data=data, auth=("clerk", PASSWORD), timeout=5)
+        assert answer.status_code == 303, answer.text
+
+    def rows(self) -> list[Any]:
+        import sqlite3
+
+        with sqlite3.connect(self.database) as connection:
+            return connection.execute("SELECT id, jangter_reference, status FROM request ORDER BY id").fetchall()
+
+
+@pytest.fixture
+def jangter(ctx: AppContext, database_url: str, tmp_path: Path) -> Iterator[JangterServer]:
+    settings = Settings(
+        env=Environment.TEST, database_url=database_url, secret_key="g" * 40, var_dir=tmp_path, embedded_worker=False
+    )
+    server = JangterServer(ctx, settings)
+    server.start()
+    yield server
+    if server.server is not None and not server.server.should_exit:
+        server.stop()
+
+
+@pytest.fixture
+def institution(jangter: JangterServer, tmp_path: Path) -> Iterator[Institution]:
+    key = Ed25519PrivateKey.generate()
+    key_file = tmp_path / "guarantor.pem"
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    running = Institution(key, key_file, tmp_path / "guarantor.db", _free_port(), jangter)
+    running.start()
+    yield running
+    if running.process is not None and running.process.poll() is None:
+        running.kill()
+
+
+def setup(ctx: AppContext, clock: OffsetClock, institution: Institution) -> tuple[World, str, int, Any]:
+    """A contract both have signed, and the institution onboarded by the operator."""
+    world = make_world(ctx, firms=2)
+    notice = award_goods_notice(world, clock)
+    number = contracting.draft(ctx, world.officer, notice, TERMS)
+    firm_id = contracting.get_contract(ctx, world.officer, number).firm_id
+    firm = next(f for f in world.firms if f.org_id == firm_id)
+    contracting.sign(ctx, firm, number, 1)
+    contracting.sign(ctx, world.officer, number, 1)
+    new = guarantees.NewInstitution("서울보증보험(시험)", "104-81-00000", institution.url, public_b64(institution.key))
+    institution_id = guarantees.register_institution(ctx, world.operator, new)
+    return world, number, institution_id, firm
+
+
+def status_of(ctx: AppContext, firm: Any, number: str) -> guarantees.GuaranteeView:
+    [view] = guarantees.for_contract(ctx, firm, number)
+    return view
+
+
+def test_a_guarantee_goes_from_the_firm_to_the_institution_and_back_to_the_agency_over_http(
+    ctx: AppContext, clock: OffsetClock, institution: Institution
+) -> None:
+    world, number, institution_id, firm = setup(ctx, clock, institution)
+    kind = GuaranteeKind.CONTRACT_DEPOSIT
+    with pytest.raises(DomainError) as refused:
+        guarantees.request(ctx, world.officer, number, kind, institution_id)  # the firm asks, not the agency
+    assert refused.value.code == "role_required"
+    reference = guarantees.request(ctx, firm, number, kind, institution_id)
+    view = status_of(ctx, firm, number)
+    assert view.status is GuaranteeStatus.REQUESTED and not view.sent  # "waiting for the institution"
+    assert view.amount_required == contracting.get_contract(ctx, firm, number).deposit
+
+    assert calls.deliver_due(ctx) == (1, 0)  # the worker's pass: the request reaches the institution
+    assert status_of(ctx, firm, number).sent
+    page = institution.clerk_page()
+    assert reference in page and number in page
+    [(request_id, jangter_reference, state)] = institution.rows()
+    assert (jangter_reference, state) == (reference, "pending")
+    institution.approve(request_id)
+    _wait(lambda: status_of(ctx, firm, number).status is GuaranteeStatus.ISSUED)  # sent on by the institution
+    issued = status_of(ctx, firm, number)
+    assert issued.amount == issued.amount_required and issued.institution_reference is not None
+    assert issued.valid_until is not None and issued.valid_until >= TERMS.ends_on
+
+    with pytest.raises(DomainError) as refused:
+        guarantees.decide(ctx, firm, reference, accept=True)  # the agency decides
+    assert refused.value.code == "role_required"
+    assert contracting.get_contract(ctx, firm, number).status is ContractStatus.SIGNED_BY_AGENCY
+    guarantees.decide(ctx, world.officer, reference, accept=True)
+    assert status_of(ctx, firm, number).status is GuaranteeStatus.ACCEPTED
+    assert contracting.get_contract(ctx, firm, number).status is ContractStatus.ACTIVE  # the deposit is secured
+    with ctx.db.reading() as session:
+        logged = session.execute(text("SELECT kind FROM log_pending WHERE subject = :n"), {"n": number}).scalars().all()
+    assert "guarantee.issued" in logged
+
+
+def test_nothing_is_lost_or_doubled_when_the_institution_or_jangter_is_down(
+    ctx: AppContext, clock: OffsetClock, institution: Institution
+) -> None:
+    """Issue #8 Reliability: kill the guarantee service and the worker mid-flow; every guarantee completes exactly
+    once when they return."""
+    _world, number, institution_id, firm = setup(ctx, clock, institution)
+    institution.kill()  # the institution is down when the request goes out
+    reference = guarantees.request(ctx, firm, number, GuaranteeKind.CONTRACT_DEPOSIT, institution_id)
+    assert calls.deliver_due(ctx) == (0, 1)
+    with ctx.db.reading() as session:
+        call = calls.pending(session, f"guarantee-request:{reference}")
+        assert call is not None and call.attempts == 1 and call.last_error and call.delivered_at is None
+    assert calls.deliver_due(ctx) == (0, 0)  # backing off: not due yet
+    assert not status_of(ctx, firm, number).sent
+    institution.start()  # back, with its own database
+    clock.advance(timedelta(seconds=30))
+    assert calls.deliver_due(ctx) == (1, 0)
+    # The worker dies after the institution's "OK" and before its commit: the call is made again on the next pass.
+    with ctx.uow() as uow:
+        uow.session.execute(text("UPDATE outbox_call SET delivered_at = NULL"))
+        uow.commit()
+    assert calls.deliver_due(ctx) == (1, 0)
+    assert [row[1:] for row in institution.rows()] == [(reference, "pending")]  # recognised: one request
+
+    institution.jangter.stop()  # now Jangter is down while the institution sends the guarantee
+    institution.approve(institution.rows()[0][0])
+    time.sleep(1.5)
+    assert "장터 전달 대기" in institution.clerk_page()  # the institution keeps it and retries
+    institution.jangter.start()
+    _wait(lambda: status_of(ctx, firm, number).status is GuaranteeStatus.ISSUED, seconds=30)
+    _wait(lambda: "장터에 전달됨" in institution.clerk_page(), seconds=30)
+    with ctx.db.reading() as session:
+        issued_audits = session.scalar(
+            text("SELECT count(*) FROM audit_record WHERE action = 'guarantee.issued' AND entity_id = :n"),
+            {"n": number},
+        )
+    assert issued_audits == 1
+
+
+def test_a_replayed_message_is_recognised_and_a_mismatched_or_forged_one_refused_and_logged(
+    ctx: AppContext, clock: OffsetClock, institution: Institution
+) -> None:
+    _world, number, institution_id, firm = setup(ctx, clock, institution)
+    reference = guarantees.request(ctx, firm, number, GuaranteeKind.CONTRACT_DEPOSIT, institution_id)
+    wanted = status_of(ctx, firm, number)
+    message = {
+        "type": "guarantee.issued",
+        "request": reference,
+        "reference": "GTR-TEST-1",
+        "kind": "contract_deposit",
+        "contract": number,
+        "firm_business_number": firm.org_business_number,
+        "amount": wanted.amount_required - 1,  # short by a won
+        "valid_from": "2026-11-24",
+        "valid_until": "2027-05-31",
+    }
+    url = institution.jangter.url + "/api/v1/guarantees/issued"
+    short = httpx.post(url, json=signed(institution.key, message), timeout=5)
+    assert short.status_code == 422 and short.json()["code"] == "guarantee_mismatch"
+    other = httpx.post(url, json=signed(institution.key, message | {"contract": "R26TA99999999"}), timeout=5)
+    assert other.status_code == 422 and "contract" in other.json()["detail"]
+    forged = httpx.post(url, json=signed(Ed25519PrivateKey.generate(), message), timeout=5)
+    assert forged.status_code == 401 and forged.json()["code"] == "signature_invalid"
+    unknown = httpx.post(url, json=signed(institution.key, message | {"request": "G26999999999"}), timeout=5)
+    assert unknown.status_code == 404
+    assert status_of(ctx, firm, number).status is GuaranteeStatus.REQUESTED  # none of them changed anything
+
+    good = signed(institution.key, message | {"amount": wanted.amount_required})
+    first = httpx.post(url, json=good, timeout=5)
+    again = httpx.post(url, json=good, timeout=5)  # a replay
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    another = httpx.post(
+        url,
+        json=signed(institution.key, message | {"reference": "GTR-TEST-2", "amount": wanted.amount_required}),
+        timeout=5,
+    )
+    assert another.status_code == 409
+    with ctx.db.reading() as session:
+        codes = [
+            e.detail["code"] for e in session.scalars(select(SecurityEvent).where(SecurityEvent.kind == "guarantee"))
+        ]
+        audits = session.scalar(
+            select(func.count()).select_from(text("audit_record")).where(text("action = 'guarantee.issued'"))
+        )
+    assert codes == [
+        "guarantee_mismatch",
+        "guarantee_mismatch",
+        "signature_invalid",
+        "guarantee_request_unknown",
+        "guarantee_already_issued",
+    ]
+    assert audits == 1
+    assert json.loads(json.dumps(status_of(ctx, firm, number).amount)) == wanted.amount_required
