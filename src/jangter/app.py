@@ -34,7 +34,9 @@ from jangter.kernel.db import Database
 from jangter.kernel.errors import DomainError, ValidationProblems
 from jangter.kernel.mail import Mailer
 from jangter.kernel.randomness import SystemRandomSource
+from jangter.kernel.transfers import FileExport
 from jangter.oversight.api import router as oversight_api
+from jangter.payments.api import router as payments_api
 from jangter.rules.loader import load_rule_book
 from jangter.rules.store import stored_documents_if_migrated
 from jangter.search.api import notices_router as similar_api
@@ -82,6 +84,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
         mailer=Mailer(settings.smtp_host, settings.smtp_port, settings.mail_from) if settings.smtp_host else None,
         search_timeout_ms=settings.search_timeout_ms,
         base_url=settings.base_url,
+        transfers=FileExport(settings.var_dir / "transfers"),
     )
 
 
@@ -132,6 +135,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         bidding_api,
         evaluation_api,
         contracting_api,
+        payments_api,
         negotiation_api,
         transparency_api,
         oversight_api,

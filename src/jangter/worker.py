@@ -14,6 +14,7 @@ from jangter.bidding.service import BidEvents
 from jangter.kernel import translog
 from jangter.kernel.context import AppContext
 from jangter.notifications import calls, outbox
+from jangter.payments import service as payments
 from jangter.rules import store as rules_store
 from jangter.search import index as search_index
 from jangter.search import saved as saved_searches
@@ -50,6 +51,10 @@ def run_due_events_once(ctx: AppContext) -> int:
     delivered, failed = calls.deliver_due(ctx)  # guarantee requests to the institutions
     if delivered or failed:
         log.info("calls to outside systems: %d delivered, %d to retry", delivered, failed)
+    payments.export_transfers_quietly(ctx)  # payment orders not yet handed to the bank channel
+    alerted = payments.alert_overdue(ctx)
+    if alerted:
+        log.info("%d overdue inspection or payment alert(s) written to the outbox", alerted)
     outbox.deliver_due(ctx)  # last, so that this pass's alerts go out in it
     return closed
 

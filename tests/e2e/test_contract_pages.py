@@ -4,7 +4,9 @@ both read the PDF and the signature check, the agency amends; errors next to the
 from __future__ import annotations
 
 import re
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
@@ -14,7 +16,9 @@ from jangter.contracting import service as contracting
 from jangter.guarantor.app import signed
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
+from jangter.kernel.transfers import FileExport
 from tests.e2e.test_pages import csrf_of, error_next_to, sign_in
+from tests.integration.test_payments import in_force
 from tests.support import award_goods_notice, make_world, public_b64
 
 
@@ -137,3 +141,56 @@ def test_the_firm_asks_for_a_guarantee_and_the_agency_rejects_it_with_a_reason_t
         f"/guarantees/{view.reference}/reject", data={"csrf": csrf_of(page.text), "reason": "보증기간 부족"}
     )
     assert "보증서를 반려했습니다" in rejected.text and "보증기간 부족" in rejected.text
+
+
+def test_delivery_inspection_claim_and_payment_through_the_pages(
+    client: TestClient, ctx: AppContext, clock: OffsetClock, tmp_path: Path
+) -> None:
+    world, number, firm, _, _ = in_force(ctx, clock)
+    app_ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    client.app.state.ctx = replace(app_ctx, transfers=FileExport(tmp_path))  # type: ignore[attr-defined]
+    firm_email = {f.org_id: f"bid{i}@firm.kr" for i, f in enumerate(world.firms)}[firm.org_id]
+    sign_in(client, firm_email)
+    page = client.get(f"/contracts/{number}")
+    assert "납품·준공 신고" in page.text and "대가 청구" in page.text
+    reported = client.post(
+        f"/contracts/{number}/deliveries", data={"csrf": csrf_of(page.text), "description": "1차분 600개", "final": ""}
+    )
+    assert "신고했습니다" in reported.text and "검사 대기" in reported.text
+    client.cookies.clear()
+    sign_in(client, "inspector@gov.kr")
+    page = client.get(f"/contracts/{number}")
+    no_reasons = client.post(
+        f"/contracts/{number}/deliveries/1/inspection", data={"csrf": csrf_of(page.text), "passed": "no", "reasons": ""}
+    )
+    assert no_reasons.status_code == 422 and "불합격 사유를 입력하십시오" in error_next_to(no_reasons.text, "reasons")
+    passed = client.post(
+        f"/contracts/{number}/deliveries/1/inspection", data={"csrf": csrf_of(page.text), "passed": "yes"}
+    )
+    assert "검사 결과를 기록했습니다" in passed.text and "합격" in passed.text
+    client.cookies.clear()
+    sign_in(client, firm_email)
+    page = client.get(f"/contracts/{number}")
+    form = {
+        "csrf": csrf_of(page.text),
+        "kind": "progress",
+        "delivery": "1",
+        "amount": "11,000,000",
+        "invoice_number": "20261201-41000000-00000001",
+        "invoice_date": "2026-12-01",
+        "supply": "10,000,000",
+        "vat": "999,999",
+    }
+    bad = client.post(f"/contracts/{number}/claims", data=form)
+    assert bad.status_code == 422 and "공급가액과 세액의 합" in bad.text and 'value="11,000,000"' in bad.text
+    claimed = client.post(f"/contracts/{number}/claims", data=form | {"vat": "1,000,000"})
+    assert "청구했습니다" in claimed.text and "지급 대기" in claimed.text
+    client.cookies.clear()
+    clock.advance(timedelta(days=6))  # koneps-rules §6: payment within 5 days of the claim
+    sign_in(client, "finance@gov.kr")
+    listed = client.get("/contracts")
+    assert "기한이 지난 검사·지급" in listed.text and "1일 경과" in listed.text
+    page = client.get(f"/contracts/{number}")
+    paid = client.post(f"/contracts/{number}/claims/1/pay", data={"csrf": csrf_of(page.text)})
+    assert "지급을 명령했습니다" in paid.text and f"{number}-P001" in paid.text
+    assert "기한이 지난" not in client.get("/contracts").text

@@ -12,6 +12,7 @@ from jangter.kernel.db import Database, UnitOfWork
 from jangter.kernel.mail import Mailer
 from jangter.kernel.randomness import RandomSource
 from jangter.kernel.signing import PlatformSigner
+from jangter.kernel.transfers import TransferChannel
 from jangter.rules.domain import RuleBook
 
 
@@ -38,6 +39,8 @@ class AppContext:
     #: the search engine's time limit, and the breaker that stops calling it when it keeps failing (issue #7)
     search_timeout_ms: int = 250
     search_breaker: CircuitBreaker = field(default_factory=CircuitBreaker, compare=False)
+    #: where payment orders go to the bank (None: payments cannot be ordered; issue #8)
+    transfers: TransferChannel | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.db)

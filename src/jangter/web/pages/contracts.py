@@ -17,6 +17,8 @@ from jangter.identity.domain.roles import Actor, Role, require_role
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError, FieldProblem, ValidationProblems
 from jangter.kernel.ids import parse_notice_reference
+from jangter.payments import service as payments
+from jangter.payments.domain.ledger import PaymentKind
 from jangter.tendering import queries
 from jangter.web.http import Ctx, Form, PageActor, check_csrf
 from jangter.web.i18n import choose_lang
@@ -25,7 +27,18 @@ from jangter.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
-DONE = ("drafted", "signed", "amended", "guarantee_requested", "guarantee_accepted", "guarantee_rejected")
+DONE = (
+    "drafted",
+    "signed",
+    "amended",
+    "guarantee_requested",
+    "guarantee_accepted",
+    "guarantee_rejected",
+    "reported",
+    "inspected",
+    "claimed",
+    "paid",
+)
 
 
 def _date(reader: FormReader, name: str, *, optional: bool = False) -> date | None:
@@ -41,7 +54,11 @@ def _date(reader: FormReader, name: str, *, optional: bool = False) -> date | No
 
 @router.get("/contracts", response_class=HTMLResponse)
 def my_contracts(request: Request, ctx: Ctx, actor: PageActor) -> HTMLResponse:
-    return render(request, "contracts.html", {"contracts": service.list_contracts(ctx, actor)})
+    contracts = service.list_contracts(ctx, actor)
+    assert actor is not None
+    staff = actor.has(Role.PROCUREMENT_OFFICER) or actor.has(Role.INSPECTOR) or actor.has(Role.FINANCE_OFFICER)
+    late = payments.overdue_for(ctx, actor) if staff else []
+    return render(request, "contracts.html", {"contracts": contracts, "late": late})
 
 
 def _signer_side(actor: Actor | None, view: service.ContractView) -> str | None:
@@ -95,10 +112,23 @@ def _contract_page(
         and view.status not in (ContractStatus.COMPLETED, ContractStatus.TERMINATED)
         and len(open_kinds) < 2
     )
+    money = payments.payments_of(ctx, actor, number)
+    paying = actor is not None and actor.org_id == view.agency_id and actor.has(Role.FINANCE_OFFICER)
+    pay_window = window if paying and step_up.needs_step_up(ctx, actor, window) else None  # type: ignore[arg-type]
     return render(
         request,
         "contract.html",
         {
+            "money": money,
+            "is_firm": actor is not None and actor.org_id == view.firm_id,
+            "is_inspector": actor is not None and actor.org_id == view.agency_id and actor.has(Role.INSPECTOR),
+            "is_finance": paying,
+            "pay_step_up": pay_window,
+            "passed_unclaimed": [
+                d.seq
+                for d in money.deliveries
+                if d.status == "passed" and d.seq not in {c.delivery_seq for c in money.claims}
+            ],
             "guarantees": listed,
             "kinds": [
                 k for k in (GuaranteeKind.CONTRACT_DEPOSIT, GuaranteeKind.ADVANCE_PAYMENT) if k not in open_kinds
@@ -272,3 +302,79 @@ def reject_guarantee(request: Request, ctx: Ctx, actor: PageActor, guarantee: st
     reader = FormReader(form)
     check_csrf(request, reader.text("csrf"))
     return _decide(request, ctx, actor, guarantee, False, reader.text("reason"))
+
+
+def _money_act(
+    request: Request, ctx: AppContext, actor: Actor | None, number: str, done: str, act: Any, values: dict[str, str]
+) -> Response:
+    try:
+        act()
+    except (DomainError, ValidationProblems) as exc:
+        if isinstance(exc, DomainError) and exc.status in (401, 404):
+            raise
+        status = exc.status if isinstance(exc, DomainError) else 422
+        errors = errors_by_field(exc, choose_lang(request))
+        return _contract_page(request, ctx, actor, number, errors=errors, values=values, status=status)
+    return RedirectResponse(f"/contracts/{number}?done={done}", status_code=303)
+
+
+@router.post("/contracts/{number}/deliveries")
+def report_delivery(request: Request, ctx: Ctx, actor: PageActor, number: str, form: Form) -> Response:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    values = {"description": reader.text("description")}
+    final = reader.text("final") == "yes"
+    return _money_act(
+        request,
+        ctx,
+        actor,
+        number,
+        "reported",
+        lambda: payments.report_delivery(ctx, actor, number, final=final, description=reader.text("description")),
+        values,
+    )
+
+
+@router.post("/contracts/{number}/deliveries/{seq}/inspection")
+def inspect(request: Request, ctx: Ctx, actor: PageActor, number: str, seq: int, form: Form) -> Response:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    passed = reader.text("passed") == "yes"
+    return _money_act(
+        request,
+        ctx,
+        actor,
+        number,
+        "inspected",
+        lambda: payments.inspect(ctx, actor, number, seq, passed=passed, reasons=reader.text("reasons")),
+        {"reasons": reader.text("reasons")},
+    )
+
+
+@router.post("/contracts/{number}/claims")
+def claim(request: Request, ctx: Ctx, actor: PageActor, number: str, form: Form) -> Response:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    values = {
+        k: reader.text(k) for k in ("kind", "amount", "delivery", "invoice_number", "invoice_date", "supply", "vat")
+    }
+
+    def act() -> None:
+        kind = reader.choice("kind", PaymentKind, PaymentKind.PROGRESS)
+        amount = reader.won("amount")
+        supply = reader.won("supply")
+        vat = reader.won("vat", optional=True)
+        issued_on = _date(reader, "invoice_date")
+        delivery = reader.integer("delivery", 0) or None
+        reader.raise_if_problems()
+        assert issued_on is not None
+        invoice = payments.TaxInvoice(reader.text("invoice_number"), issued_on, supply, vat)
+        payments.claim(ctx, actor, number, kind, amount, invoice, delivery=delivery)
+
+    return _money_act(request, ctx, actor, number, "claimed", act, values)
+
+
+@router.post("/contracts/{number}/claims/{seq}/pay")
+def pay(request: Request, ctx: Ctx, actor: PageActor, number: str, seq: int, form: Form) -> Response:
+    check_csrf(request, FormReader(form).text("csrf"))
+    return _money_act(request, ctx, actor, number, "paid", lambda: payments.pay(ctx, actor, number, seq), {})

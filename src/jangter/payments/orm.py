@@ -1,0 +1,60 @@
+"""Tables of the payments context: delivery reports with their inspection, and payment claims with their payment."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jangter.kernel.db import Base, BigIntPK, UTCDateTime
+
+
+class DeliveryReport(Base):
+    """납품·준공 신고 and its 검사: the firm reports, the agency's inspector passes or fails it by the due day."""
+
+    __tablename__ = "delivery_report"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    final: Mapped[bool] = mapped_column(Boolean)  # 준공 (the whole contract) rather than a part (기성)
+    description: Mapped[str] = mapped_column(Text)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reported_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    inspection_due: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16))  # reported | passed | failed
+    inspected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    inspected_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    reasons: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("contract_id", "seq"),)
+
+
+class PaymentClaim(Base):
+    """대가 청구 and its payment: advance, progress or final, with the electronic tax invoice's data."""
+
+    __tablename__ = "payment_claim"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_report.id"), unique=True)
+    gross: Mapped[int] = mapped_column(BigInteger)  # the work (or the advance) claimed for
+    advance_returned: Mapped[int] = mapped_column(BigInteger)
+    net: Mapped[int] = mapped_column(BigInteger)  # what is paid out
+    invoice_number: Mapped[str] = mapped_column(String(40))  # 전자세금계산서 승인번호
+    invoice_issued_on: Mapped[date] = mapped_column(Date)
+    supply_amount: Mapped[int] = mapped_column(BigInteger)
+    vat: Mapped[int] = mapped_column(BigInteger)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    payment_due: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(16))  # claimed | paid
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    paid_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    transfer_reference: Mapped[str | None] = mapped_column(String(80), unique=True)
+    exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # handed to the bank channel
+
+    __table_args__ = (UniqueConstraint("contract_id", "seq"),)
