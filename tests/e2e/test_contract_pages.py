@@ -17,6 +17,8 @@ from jangter.guarantor.app import signed
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from jangter.kernel.transfers import FileExport
+from jangter.payments import service as payments
+from jangter.payments import subcontracts
 from tests.e2e.test_pages import csrf_of, error_next_to, sign_in
 from tests.integration.test_payments import in_force
 from tests.support import award_goods_notice, make_world, public_b64
@@ -194,3 +196,59 @@ def test_delivery_inspection_claim_and_payment_through_the_pages(
     paid = client.post(f"/contracts/{number}/claims/1/pay", data={"csrf": csrf_of(page.text)})
     assert "지급을 명령했습니다" in paid.text and f"{number}-P001" in paid.text
     assert "기한이 지난" not in client.get("/contracts").text
+
+
+def test_the_prime_registers_a_subcontract_splits_a_claim_and_the_subcontractor_sees_it(
+    client: TestClient, ctx: AppContext, clock: OffsetClock, tmp_path: Path
+) -> None:
+    world, number, firm, inspector, _ = in_force(ctx, clock, firms=3)
+    emails = {f.org_id: f"bid{i}@firm.kr" for i, f in enumerate(world.firms)}
+    sub_firm = next(f for f in world.firms if f.org_id != firm.org_id)
+    sign_in(client, emails[firm.org_id])
+    page = client.get(f"/contracts/{number}")
+    bad = client.post(
+        f"/contracts/{number}/subcontracts",
+        data={"csrf": csrf_of(page.text), "business_number": "123", "scope": "설치", "sub_amount": "5,000,000"},
+    )
+    assert bad.status_code == 422 and error_next_to(bad.text, "business_number")
+    made = client.post(
+        f"/contracts/{number}/subcontracts",
+        data={
+            "csrf": csrf_of(page.text),
+            "business_number": sub_firm.org_business_number or "",
+            "scope": "조명기구 설치",
+            "sub_amount": "5,000,000",
+            "direct_payment": "yes",
+        },
+    )
+    assert (
+        "하도급 계약을 등록했습니다" in made.text and f"{number}-S01" in made.text and "발주기관 직접지급" in made.text
+    )
+    seq = payments.report_delivery(ctx, firm, number, final=False, description="1차분")
+    payments.inspect(ctx, inspector, number, seq, passed=True)
+    page = client.get(f"/contracts/{number}")
+    claimed = client.post(
+        f"/contracts/{number}/claims",
+        data={
+            "csrf": csrf_of(page.text),
+            "kind": "progress",
+            "delivery": str(seq),
+            "amount": "11,000,000",
+            "invoice_number": "20261201-41000000-00000002",
+            "invoice_date": "2026-12-01",
+            "supply": "10,000,000",
+            "vat": "1,000,000",
+            f"share_{number}-S01": "3,000,000",
+            "labour": "500,000",
+        },
+    )
+    assert "청구했습니다" in claimed.text
+    _, shares = subcontracts.for_contract(ctx, firm, number, date(2026, 12, 1))
+    assert {(x.recipient.value, x.subcontract, x.amount) for x in shares} >= {
+        ("subcontractor", f"{number}-S01", 3_000_000),
+        ("labour", None, 500_000),
+    }
+    client.cookies.clear()
+    sign_in(client, emails[sub_firm.org_id])
+    mine = client.get("/my/subcontracts")
+    assert f"{number}-S01" in mine.text and "조명기구 설치" in mine.text

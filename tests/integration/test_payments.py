@@ -30,7 +30,8 @@ from jangter.kernel.errors import DomainError
 from jangter.kernel.transfers import FileExport
 from jangter.notifications.outbox import OutboxMail
 from jangter.payments import service as payments
-from jangter.payments.domain.ledger import PaymentKind
+from jangter.payments import subcontracts
+from jangter.payments.domain.ledger import PaymentKind, Recipient, Share
 from jangter.worker import run_due_events_once
 from tests.support import PASSWORD, World, actor_by_email, award_goods_notice, make_world, public_b64
 
@@ -71,8 +72,8 @@ def guaranteed(
     guarantees.decide(ctx, world.officer, reference, accept=True)
 
 
-def in_force(ctx: AppContext, clock: OffsetClock) -> tuple[World, str, Actor, Actor, Actor]:
-    world = make_world(ctx, firms=2)
+def in_force(ctx: AppContext, clock: OffsetClock, firms: int = 2) -> tuple[World, str, Actor, Actor, Actor]:
+    world = make_world(ctx, firms=firms)
     notice = award_goods_notice(world, clock)
     number = contracting.draft(ctx, world.officer, notice, TERMS)
     firm_id = contracting.get_contract(ctx, world.officer, number).firm_id
@@ -216,3 +217,111 @@ def test_paying_from_a_stale_browser_session_needs_a_fresh_passkey_check(
     with ctx.db.reading() as session:
         acts = [e.detail["act"] for e in session.scalars(select(SecurityEvent).where(SecurityEvent.kind == "step_up"))]
     assert acts == ["pay"]
+
+
+def test_subcontractors_are_paid_directly_or_through_the_prime_and_late_pass_ons_show(
+    ctx: AppContext, clock: OffsetClock, tmp_path: Path
+) -> None:
+    """Issue #8 point 4 (koneps-rules §6, 하도급지킴이): the prime registers its subcontracts; a payment is split
+    between the prime, subcontractors, labour and materials; with a three-party agreement the agency pays the
+    subcontractor directly, otherwise the prime passes the share on within 15 days ([U] contracts.pass_on_days)
+    or it shows late."""
+    world, number, prime, inspector, finance = in_force(ctx, clock, firms=3)
+    ctx = replace(ctx, transfers=FileExport(tmp_path))
+    direct_firm, other_firm = [f for f in world.firms if f.org_id != prime.org_id]
+    amount = contracting.get_contract(ctx, prime, number).amount
+    refused(
+        "subcontractor_not_registered",
+        subcontracts.register,
+        ctx,
+        prime,
+        number,
+        business_number=prime.org_business_number,
+        scope="자기 자신",
+        amount=1,
+        direct_payment=False,
+    )
+    refused(
+        "role_required",
+        subcontracts.register,
+        ctx,
+        world.officer,
+        number,
+        business_number=direct_firm.org_business_number,
+        scope="설치",
+        amount=1,
+        direct_payment=True,
+    )
+    s1 = subcontracts.register(
+        ctx,
+        prime,
+        number,
+        business_number=direct_firm.org_business_number or "",
+        scope="조명기구 설치",
+        amount=amount // 5,
+        direct_payment=True,
+    )
+    s2 = subcontracts.register(
+        ctx,
+        prime,
+        number,
+        business_number=other_firm.org_business_number or "",
+        scope="배선 공사",
+        amount=amount // 10,
+        direct_payment=False,
+    )
+    refused(
+        "over_contract_amount",
+        subcontracts.register,
+        ctx,
+        prime,
+        number,
+        business_number=other_firm.org_business_number or "",
+        scope="더",
+        amount=amount,
+        direct_payment=False,
+    )
+    seq = payments.report_delivery(ctx, prime, number, final=False, description="1차분")
+    payments.inspect(ctx, inspector, number, seq, passed=True)
+    half = amount // 2
+    split = (
+        Share(Recipient.SUBCONTRACTOR, amount // 10, s1),
+        Share(Recipient.SUBCONTRACTOR, amount // 20, s2),
+        Share(Recipient.LABOUR, 1_000_000),
+        Share(Recipient.MATERIALS, 500_000),
+    )
+    over = (Share(Recipient.SUBCONTRACTOR, amount // 5 + 1, s1),)
+    refused(
+        "over_subcontract",
+        payments.claim,
+        ctx,
+        prime,
+        number,
+        PaymentKind.PROGRESS,
+        half,
+        invoice(half),
+        delivery=seq,
+        shares=over,
+    )
+    payments.claim(ctx, prime, number, PaymentKind.PROGRESS, half, invoice(half), delivery=seq, shares=split)
+    payments.pay(ctx, finance, number, 1)
+    net = payments.payments_of(ctx, prime, number).claims[0].net
+    [bank_file] = tmp_path.glob("transfers-*.csv")
+    with bank_file.open(encoding="utf-8") as handle:
+        lines = {line["reference"]: line for line in csv.DictReader(handle)}
+    assert int(lines[f"{number}-P001-S01"]["amount_won"]) == amount // 10  # paid to the subcontractor directly
+    assert lines[f"{number}-P001-S01"]["payee_business_number"] == direct_firm.org_business_number
+    assert int(lines[f"{number}-P001"]["amount_won"]) == net - amount // 10  # the rest to the prime
+    [direct_view] = subcontracts.mine(ctx, direct_firm, date(2026, 12, 1))
+    assert (direct_view.paid, direct_view.due) == (amount // 10, 0)
+    [other_view] = subcontracts.mine(ctx, other_firm, date(2026, 12, 1))
+    assert (other_view.paid, other_view.due) == (0, amount // 20)  # with the prime, to be passed on
+    clock.advance(timedelta(days=16))
+    late = payments.overdue_for(ctx, world.officer)
+    assert [(o.what, o.days_late) for o in late] == [("pass_on", 1)]
+    _, shares = subcontracts.for_contract(ctx, prime, number, date(2026, 12, 1))
+    pending = next(x for x in shares if x.subcontract == s2)
+    subcontracts.passed_on(ctx, prime, number, pending.id)
+    assert payments.overdue_for(ctx, world.officer) == []
+    [other_view] = subcontracts.mine(ctx, other_firm, date(2026, 12, 1))
+    assert (other_view.paid, other_view.due) == (amount // 20, 0)

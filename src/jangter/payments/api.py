@@ -8,8 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from jangter.payments import service
-from jangter.payments.domain.ledger import PaymentKind
+from jangter.kernel.calendar import seoul_date
+from jangter.payments import service, subcontracts
+from jangter.payments.domain.ledger import PaymentKind, Recipient, Share
 from jangter.web.http import ApiActor, Ctx
 
 router = APIRouter(prefix="/api/v1", tags=["inspection and payment"])
@@ -37,6 +38,13 @@ class InvoiceIn(BaseModel):
     vat: int = Field(ge=0)
 
 
+class ShareIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    recipient: Recipient
+    subcontract: str | None = Field(default=None, max_length=24, description="The subcontract's number")
+    amount: int = Field(ge=0)
+
+
 class ClaimIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: PaymentKind
@@ -45,6 +53,11 @@ class ClaimIn(BaseModel):
         default=None, ge=1, description="The passed delivery report it is for (not for advances)"
     )
     invoice: InvoiceIn
+    shares: list[ShareIn] = Field(
+        default_factory=list,
+        max_length=100,
+        description="How the payment is split (subcontractors, labour, materials); the prime gets what is left",
+    )
 
 
 class DeliveryOut(BaseModel):
@@ -150,7 +163,8 @@ def claim(ctx: Ctx, actor: ApiActor, number: str, body: ClaimIn) -> PaymentsOut:
     invoice = service.TaxInvoice(
         body.invoice.number, body.invoice.issued_on, body.invoice.supply_amount, body.invoice.vat
     )
-    service.claim(ctx, actor, number, body.kind, body.amount, invoice, delivery=body.delivery)
+    shares = tuple(Share(x.recipient, x.amount, x.subcontract) for x in body.shares)
+    service.claim(ctx, actor, number, body.kind, body.amount, invoice, delivery=body.delivery, shares=shares)
     return PaymentsOut.of(service.payments_of(ctx, actor, number))
 
 
@@ -167,3 +181,118 @@ def pay(ctx: Ctx, actor: ApiActor, number: str, seq: Seq) -> PaymentsOut:
 @router.get("/agency/overdue", response_model=list[OverdueOut], summary="The agency's overdue inspections and payments")
 def overdue(ctx: Ctx, actor: ApiActor) -> list[OverdueOut]:
     return [OverdueOut(**vars(o)) for o in service.overdue_for(ctx, actor)]
+
+
+class SubcontractIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    business_number: str = Field(max_length=12, description="The subcontractor's business registration number")
+    scope: str = Field(max_length=2000)
+    amount: int = Field(ge=1)
+    direct_payment: bool = Field(description="The three parties agreed that the agency pays the subcontractor directly")
+
+
+class SubcontractOut(BaseModel):
+    number: str
+    contract: str
+    contract_title: str
+    prime: str
+    firm: dict[str, int | str]
+    scope: str
+    amount: int
+    direct_payment: bool
+    paid: int = Field(description="Paid to the subcontractor (directly, or passed on by the prime)")
+    due: int = Field(description="Paid to the prime for it and not passed on yet")
+    late: bool = Field(description="A share was not passed on by its due day")
+
+    @classmethod
+    def of(cls, v: subcontracts.SubcontractView) -> SubcontractOut:
+        return cls(
+            number=v.number,
+            contract=v.contract,
+            contract_title=v.contract_title,
+            prime=v.prime_name,
+            firm={"id": v.firm_id, "name": v.firm_name},
+            scope=v.scope,
+            amount=v.amount,
+            direct_payment=v.direct_payment,
+            paid=v.paid,
+            due=v.due,
+            late=v.late,
+        )
+
+
+class ShareOut(BaseModel):
+    id: int
+    claim: int
+    recipient: Recipient
+    subcontract: str | None
+    amount: int
+    direct: bool
+    pass_on_due: date | None
+    passed_on_at: AwareDatetime | None
+
+
+class SubcontractsOut(BaseModel):
+    subcontracts: list[SubcontractOut]
+    shares: list[ShareOut]
+
+
+def _subcontracts(ctx: Ctx, actor: ApiActor, number: str) -> SubcontractsOut:
+    subs, shares = subcontracts.for_contract(ctx, actor, number, seoul_date(ctx.clock.now()))
+    return SubcontractsOut(
+        subcontracts=[SubcontractOut.of(v) for v in subs],
+        shares=[
+            ShareOut(
+                id=x.id,
+                claim=x.claim_seq,
+                recipient=x.recipient,
+                subcontract=x.subcontract,
+                amount=x.amount,
+                direct=x.direct,
+                pass_on_due=x.pass_on_due,
+                passed_on_at=x.passed_on_at,
+            )
+            for x in shares
+        ],
+    )
+
+
+@router.get(
+    "/contracts/{number}/subcontracts", response_model=SubcontractsOut, summary="Subcontracts and payment shares"
+)
+def contract_subcontracts(ctx: Ctx, actor: ApiActor, number: str) -> SubcontractsOut:
+    return _subcontracts(ctx, actor, number)
+
+
+@router.post(
+    "/contracts/{number}/subcontracts",
+    status_code=201,
+    response_model=SubcontractsOut,
+    summary="Register a subcontract (the prime's company administrator)",
+)
+def register_subcontract(ctx: Ctx, actor: ApiActor, number: str, body: SubcontractIn) -> SubcontractsOut:
+    subcontracts.register(
+        ctx,
+        actor,
+        number,
+        business_number=body.business_number,
+        scope=body.scope,
+        amount=body.amount,
+        direct_payment=body.direct_payment,
+    )
+    return _subcontracts(ctx, actor, number)
+
+
+@router.post(
+    "/contracts/{number}/shares/{share}/passed-on",
+    response_model=SubcontractsOut,
+    summary="The prime reports it passed a subcontractor's share on",
+)
+def passed_on(ctx: Ctx, actor: ApiActor, number: str, share: Seq) -> SubcontractsOut:
+    subcontracts.passed_on(ctx, actor, number, share)
+    return _subcontracts(ctx, actor, number)
+
+
+@router.get("/me/subcontracts", response_model=list[SubcontractOut], summary="My firm's subcontracts, as subcontractor")
+def my_subcontracts(ctx: Ctx, actor: ApiActor) -> list[SubcontractOut]:
+    return [SubcontractOut.of(v) for v in subcontracts.mine(ctx, actor, seoul_date(ctx.clock.now()))]

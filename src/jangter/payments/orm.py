@@ -58,3 +58,35 @@ class PaymentClaim(Base):
     exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # handed to the bank channel
 
     __table_args__ = (UniqueConstraint("contract_id", "seq"),)
+
+
+class Subcontract(Base):
+    """하도급 계약 registered by the prime: the subcontractor, what it does, for how much, and whether the three
+    parties agreed that the agency pays it directly (하도급대금 직접지급)."""
+
+    __tablename__ = "subcontract"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)  # R26TA00000001-S01
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    scope: Mapped[str] = mapped_column(Text)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    direct_payment: Mapped[bool] = mapped_column(Boolean)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    registered_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+
+
+class PaymentShare(Base):
+    """One part of a claim's payment: to the prime, a subcontractor, labour or materials (하도급지킴이)."""
+
+    __tablename__ = "payment_share"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("payment_claim.id"), index=True)
+    recipient: Mapped[str] = mapped_column(String(16))
+    subcontract_id: Mapped[int | None] = mapped_column(ForeignKey("subcontract.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    direct: Mapped[bool] = mapped_column(Boolean)  # paid by the agency straight to the subcontractor
+    pass_on_due: Mapped[date | None] = mapped_column(Date)  # set at payment when the prime passes it on
+    passed_on_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,9 +32,10 @@ from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError, NotFound
 from jangter.kernel.transfers import TransferOrder
 from jangter.notifications import outbox
+from jangter.payments import subcontracts
 from jangter.payments.domain.deadlines import inspection_due, payment_due
-from jangter.payments.domain.ledger import Ledger, Paid, PaymentKind, next_payment
-from jangter.payments.orm import DeliveryReport, PaymentClaim
+from jangter.payments.domain.ledger import Ledger, Paid, PaymentKind, Recipient, Share, check_split, next_payment
+from jangter.payments.orm import DeliveryReport, PaymentClaim, PaymentShare, Subcontract
 
 log = logging.getLogger("jangter.payments")
 
@@ -163,6 +164,14 @@ def _ledger(session: Session, ctx: AppContext, contract: Contract) -> Ledger:
     return Ledger(contract.amount, advance_limit(rules, contract.amount).value, paid)
 
 
+def _with_prime(net: int, shares: tuple[Share, ...]) -> tuple[Share, ...]:
+    """The split as given; when it names no part for the prime, the prime gets what the others leave."""
+    if any(share.recipient is Recipient.PRIME for share in shares):
+        return shares
+    rest = net - sum(share.amount for share in shares if isinstance(share.amount, int))
+    return (*shares, Share(Recipient.PRIME, rest)) if rest else shares
+
+
 def claim(
     ctx: AppContext,
     actor: Actor | None,
@@ -172,9 +181,12 @@ def claim(
     invoice: TaxInvoice,
     *,
     delivery: int | None = None,
+    shares: tuple[Share, ...] = (),
 ) -> int:
     """대가 청구 by the firm: the advance (against an accepted advance-payment guarantee), or payment for a passed
-    delivery (the final one for the completion). Returns the claim's number; the payment is due by the rule set."""
+    delivery (the final one for the completion), with how the payment is split between the prime, its
+    subcontractors, labour and materials (all to the prime when not said). Returns the claim's number; the payment
+    is due by the rule set."""
     now = ctx.clock.now()
     with ctx.uow() as uow:
         session = uow.session
@@ -227,30 +239,32 @@ def claim(
             )
         )
         payment = next_payment(_ledger(session, ctx, contract), kind, gross, advance_guaranteed=guaranteed is not None)
+        split = check_split(payment.net, _with_prime(payment.net, shares), subcontracts.room(session, contract.id))
         rules = ctx.rules.version(contract.rule_set_version)
         due = payment_due(rules, ctx.calendar, seoul_date(now))
         seq = (
             session.scalar(select(func.max(PaymentClaim.seq)).where(PaymentClaim.contract_id == contract.id)) or 0
         ) + 1
-        session.add(
-            PaymentClaim(
-                contract_id=contract.id,
-                seq=seq,
-                kind=kind.value,
-                delivery_id=None if report is None else report.id,
-                gross=gross,
-                advance_returned=payment.advance_returned,
-                net=payment.net,
-                invoice_number=invoice.number.strip(),
-                invoice_issued_on=invoice.issued_on,
-                supply_amount=invoice.supply_amount,
-                vat=invoice.vat,
-                claimed_at=now,
-                claimed_by=firm.person_id,
-                payment_due=due.value,
-                status="claimed",
-            )
+        row = PaymentClaim(
+            contract_id=contract.id,
+            seq=seq,
+            kind=kind.value,
+            delivery_id=None if report is None else report.id,
+            gross=gross,
+            advance_returned=payment.advance_returned,
+            net=payment.net,
+            invoice_number=invoice.number.strip(),
+            invoice_issued_on=invoice.issued_on,
+            supply_amount=invoice.supply_amount,
+            vat=invoice.vat,
+            claimed_at=now,
+            claimed_by=firm.person_id,
+            payment_due=due.value,
+            status="claimed",
         )
+        session.add(row)
+        session.flush()
+        subcontracts.write_shares(session, contract, row, split)
         audit.record(
             session,
             at=now,
@@ -265,6 +279,7 @@ def claim(
                 "advance_returned": payment.advance_returned,
                 "net": payment.net,
                 "payment_due": due.value.isoformat(),
+                "shares": [[x.recipient.value, x.subcontract, x.amount] for x in split],
             },
         )
         uow.commit()
@@ -299,6 +314,12 @@ def pay(ctx: AppContext, actor: Actor | None, number: str, seq: int) -> str:
         row.status = "paid"
         row.paid_at, row.paid_by = now, officer.person_id
         row.transfer_reference = f"{number}-P{seq:03d}"
+        pass_on_due = seoul_date(now) + timedelta(
+            days=ctx.rules.version(contract.rule_set_version).contracts.pass_on_days
+        )
+        for share in session.scalars(select(PaymentShare).where(PaymentShare.claim_id == row.id)):
+            if share.subcontract_id is not None and not share.direct:
+                share.pass_on_due = pass_on_due
         if row.kind == PaymentKind.FINAL.value:
             contract.status = contract_transition(ContractStatus(contract.status), ContractAction.COMPLETE).value
             contract.updated_at = now
@@ -325,7 +346,8 @@ def pay(ctx: AppContext, actor: Actor | None, number: str, seq: int) -> str:
 
 
 def export_transfers(ctx: AppContext) -> int:
-    """Hand the paid orders not yet handed over to the bank channel; returns how many."""
+    """Hand the paid orders not yet handed over to the bank channel; returns how many claims. A subcontractor with a
+    three-party agreement gets its own line (direct payment); the rest goes to the prime."""
     if ctx.transfers is None:
         return 0
     with ctx.db.reading() as session:
@@ -344,19 +366,35 @@ def export_transfers(ctx: AppContext) -> int:
             .where(PaymentClaim.status == "paid", PaymentClaim.exported_at.is_(None))
             .order_by(PaymentClaim.id)
         ).all()
+        orders = []
+        for r in rows:
+            day, memo = seoul_date(r.paid_at), f"계약 {r.number} 대가"
+            direct = session.execute(
+                select(PaymentShare.amount, Subcontract.number, Organisation.name, Organisation.business_number)
+                .join(Subcontract, Subcontract.id == PaymentShare.subcontract_id)
+                .join(Organisation, Organisation.id == Subcontract.firm_id)
+                .where(PaymentShare.claim_id == r.id, PaymentShare.direct.is_(True))
+                .order_by(PaymentShare.id)
+            ).all()
+            to_prime = r.net - sum(d.amount for d in direct)
+            if to_prime:
+                orders.append(
+                    TransferOrder(str(r.transfer_reference), day, r.business_number or "", r.name, to_prime, memo)
+                )
+            for d in direct:
+                suffix = d.number.rsplit("-", 1)[-1]
+                orders.append(
+                    TransferOrder(
+                        f"{r.transfer_reference}-{suffix}",
+                        day,
+                        d.business_number or "",
+                        d.name,
+                        d.amount,
+                        memo + " (하도급 직접지급)",
+                    )
+                )
     if not rows:
         return 0
-    orders = [
-        TransferOrder(
-            str(r.transfer_reference),
-            seoul_date(r.paid_at),
-            r.business_number or "",
-            r.name,
-            r.net,
-            f"계약 {r.number} 대가",
-        )
-        for r in rows
-    ]
     ctx.transfers.send(orders)  # a crash after this and before the commit sends them again: same references
     with ctx.uow() as uow:
         for r in rows:
@@ -377,7 +415,7 @@ def export_transfers_quietly(ctx: AppContext) -> None:
 @dataclass(frozen=True)
 class Overdue:
     contract: str
-    what: str  # inspection | payment
+    what: str  # inspection | payment | pass_on (the prime passing a subcontractor's share on)
     seq: int
     due: date
     days_late: int
@@ -400,7 +438,19 @@ def overdue(ctx: AppContext, agency_id: int, today: date) -> list[Overdue]:
             .join(Contract, Contract.id == PaymentClaim.contract_id)
             .where(Contract.agency_id == agency_id, PaymentClaim.status == "claimed", PaymentClaim.payment_due < today)
         ).all()
+        passing = session.execute(
+            select(Contract.number, PaymentClaim.seq, PaymentShare.pass_on_due)
+            .join(PaymentClaim, PaymentClaim.id == PaymentShare.claim_id)
+            .join(Contract, Contract.id == PaymentClaim.contract_id)
+            .where(
+                Contract.agency_id == agency_id,
+                PaymentShare.direct.is_(False),
+                PaymentShare.passed_on_at.is_(None),
+                PaymentShare.pass_on_due < today,
+            )
+        ).all()
     late = [Overdue(n, "inspection", s, d, (today - d).days) for n, s, d in inspections]
+    late += [Overdue(n, "pass_on", s, d, (today - d).days) for n, s, d in passing if d is not None]
     late += [Overdue(n, "payment", s, d, (today - d).days) for n, s, d in payments]
     return sorted(late, key=lambda o: (o.due, o.contract, o.what, o.seq))
 
@@ -426,6 +476,8 @@ def alert_overdue(ctx: AppContext) -> int:
             continue
         with ctx.uow() as uow:
             for item in items:
+                if item.what == "pass_on":
+                    continue  # the prime's duty: shown to the agency, not mailed to its staff
                 role = Role.INSPECTOR if item.what == "inspection" else Role.FINANCE_OFFICER
                 people = uow.session.execute(
                     select(Person.id, Person.email)

@@ -202,6 +202,7 @@ class ContractRules:
     delay_rounding: Rounding  # a penalty is never more than the rule: rounded down to the won ([U])
     advance_max_pct: Decimal  # 선금: at most this % of the contract amount ([U] 집행기준 §34)
     contract_days: int  # days from the award to sign before the award may be cancelled ([U] 시행령 §69: 10 days)
+    pass_on_days: int  # the prime passes a subcontractor's share on within this many days of being paid ([U])
     source: str
 
 

@@ -317,6 +317,7 @@ def _build(source: str, data: Mapping[str, Any]) -> RuleSet:
             delay_rounding=r.choice("contracts.delay_rounding", Rounding),
             advance_max_pct=r.decimal("contracts.advance_max_pct", Decimal(0), Decimal(100)),
             contract_days=r.integer("contracts.contract_days", 1, 90),
+            pass_on_days=r.integer("contracts.pass_on_days", 1, 90),
             source=r.text("contracts.source"),
         ),
         identity=IdentityRules(

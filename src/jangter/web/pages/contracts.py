@@ -14,11 +14,13 @@ from jangter.contracting.domain.contract import ContractStatus, VersionState
 from jangter.contracting.domain.guarantee import GuaranteeKind, GuaranteeStatus
 from jangter.identity import step_up
 from jangter.identity.domain.roles import Actor, Role, require_role
+from jangter.kernel.calendar import seoul_date
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError, FieldProblem, ValidationProblems
 from jangter.kernel.ids import parse_notice_reference
 from jangter.payments import service as payments
-from jangter.payments.domain.ledger import PaymentKind
+from jangter.payments import subcontracts
+from jangter.payments.domain.ledger import PaymentKind, Recipient, Share
 from jangter.tendering import queries
 from jangter.web.http import Ctx, Form, PageActor, check_csrf
 from jangter.web.i18n import choose_lang
@@ -38,6 +40,8 @@ DONE = (
     "inspected",
     "claimed",
     "paid",
+    "subcontracted",
+    "passed_on",
 )
 
 
@@ -113,6 +117,7 @@ def _contract_page(
         and len(open_kinds) < 2
     )
     money = payments.payments_of(ctx, actor, number)
+    subs, shares = subcontracts.for_contract(ctx, actor, number, seoul_date(ctx.clock.now()))
     paying = actor is not None and actor.org_id == view.agency_id and actor.has(Role.FINANCE_OFFICER)
     pay_window = window if paying and step_up.needs_step_up(ctx, actor, window) else None  # type: ignore[arg-type]
     return render(
@@ -120,6 +125,9 @@ def _contract_page(
         "contract.html",
         {
             "money": money,
+            "subs": subs,
+            "shares": shares,
+            "sub_of": {x.number: x for x in subs},
             "is_firm": actor is not None and actor.org_id == view.firm_id,
             "is_inspector": actor is not None and actor.org_id == view.agency_id and actor.has(Role.INSPECTOR),
             "is_finance": paying,
@@ -359,8 +367,16 @@ def claim(request: Request, ctx: Ctx, actor: PageActor, number: str, form: Form)
         k: reader.text(k) for k in ("kind", "amount", "delivery", "invoice_number", "invoice_date", "supply", "vat")
     }
 
+    values |= {k: reader.text(k) for k in form if k.startswith("share_") or k in ("labour", "materials")}
+
     def act() -> None:
         kind = reader.choice("kind", PaymentKind, PaymentKind.PROGRESS)
+        split = [
+            Share(Recipient.SUBCONTRACTOR, reader.won(key), key.removeprefix("share_"))
+            for key in form
+            if key.startswith("share_") and reader.text(key)
+        ]
+        split += [Share(Recipient(k), reader.won(k)) for k in ("labour", "materials") if reader.text(k)]
         amount = reader.won("amount")
         supply = reader.won("supply")
         vat = reader.won("vat", optional=True)
@@ -369,7 +385,7 @@ def claim(request: Request, ctx: Ctx, actor: PageActor, number: str, form: Form)
         reader.raise_if_problems()
         assert issued_on is not None
         invoice = payments.TaxInvoice(reader.text("invoice_number"), issued_on, supply, vat)
-        payments.claim(ctx, actor, number, kind, amount, invoice, delivery=delivery)
+        payments.claim(ctx, actor, number, kind, amount, invoice, delivery=delivery, shares=tuple(split))
 
     return _money_act(request, ctx, actor, number, "claimed", act, values)
 
@@ -378,3 +394,39 @@ def claim(request: Request, ctx: Ctx, actor: PageActor, number: str, form: Form)
 def pay(request: Request, ctx: Ctx, actor: PageActor, number: str, seq: int, form: Form) -> Response:
     check_csrf(request, FormReader(form).text("csrf"))
     return _money_act(request, ctx, actor, number, "paid", lambda: payments.pay(ctx, actor, number, seq), {})
+
+
+@router.post("/contracts/{number}/subcontracts")
+def register_subcontract(request: Request, ctx: Ctx, actor: PageActor, number: str, form: Form) -> Response:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    values = {k: reader.text(k) for k in ("business_number", "scope", "sub_amount")}
+
+    def act() -> None:
+        amount = reader.won("sub_amount")
+        reader.raise_if_problems()
+        subcontracts.register(
+            ctx,
+            actor,
+            number,
+            business_number=reader.text("business_number"),
+            scope=reader.text("scope"),
+            amount=amount,
+            direct_payment=reader.text("direct_payment") == "yes",
+        )
+
+    return _money_act(request, ctx, actor, number, "subcontracted", act, values)
+
+
+@router.post("/contracts/{number}/shares/{share}/passed-on")
+def passed_on(request: Request, ctx: Ctx, actor: PageActor, number: str, share: int, form: Form) -> Response:
+    check_csrf(request, FormReader(form).text("csrf"))
+    return _money_act(
+        request, ctx, actor, number, "passed_on", lambda: subcontracts.passed_on(ctx, actor, number, share), {}
+    )
+
+
+@router.get("/my/subcontracts", response_class=HTMLResponse)
+def my_subcontracts(request: Request, ctx: Ctx, actor: PageActor) -> HTMLResponse:
+    subs = subcontracts.mine(ctx, actor, seoul_date(ctx.clock.now()))
+    return render(request, "my_subcontracts.html", {"subs": subs})
