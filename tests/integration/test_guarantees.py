@@ -7,6 +7,7 @@ the worker (it runs the call outbox when it wants) and the clerk (it uses the cl
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,11 +35,15 @@ from jangter.contracting import service as contracting
 from jangter.contracting.domain.contract import ContractStatus
 from jangter.contracting.domain.guarantee import GuaranteeKind, GuaranteeStatus
 from jangter.guarantor.app import signed
+from jangter.identity.domain.roles import Role
 from jangter.identity.security_log import SecurityEvent
+from jangter.identity.service import NewPerson, add_member
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError
+from jangter.kernel.transfers import FileExport
 from jangter.notifications import calls
+from tests.support import PASSWORD as PEOPLE_PASSWORD
 from tests.support import World, award_goods_notice, make_world, public_b64
 
 PASSWORD = "clerk-pass"
@@ -156,7 +161,7 @@ def jangter(ctx: AppContext, database_url: str, tmp_path: Path) -> Iterator[Jang
     settings = Settings(
         env=Environment.TEST, database_url=database_url, secret_key="g" * 40, var_dir=tmp_path, embedded_worker=False
     )
-    server = JangterServer(ctx, settings)
+    server = JangterServer(replace(ctx, transfers=FileExport(tmp_path / "transfers")), settings)
     server.start()
     yield server
     if server.server is not None and not server.server.should_exit:
@@ -326,3 +331,97 @@ def test_a_replayed_message_is_recognised_and_a_mismatched_or_forged_one_refused
     ]
     assert audits == 1
     assert json.loads(json.dumps(status_of(ctx, firm, number).amount)) == wanted.amount_required
+
+
+def test_from_the_award_to_a_direct_subcontractor_payment_through_the_api_with_the_institution_over_http(
+    ctx: AppContext, clock: OffsetClock, institution: Institution, tmp_path: Path
+) -> None:
+    """Issue #8 "done when": award → contract and both signatures → guarantee from ``jangter guarantor`` → delivery,
+    inspection, claim with a subcontractor's share → payment with the subcontractor paid directly; over HTTP."""
+    world = make_world(ctx, firms=3)
+    notice = award_goods_notice(world, clock)
+    for email, role in (("inspector@gov.kr", Role.INSPECTOR), ("finance@gov.kr", Role.FINANCE_OFFICER)):
+        add_member(
+            ctx, world.operator, world.officer.org_id, NewPerson(email, email, PEOPLE_PASSWORD, frozenset({role}))
+        )
+    new = guarantees.NewInstitution("서울보증보험(시험)", "104-81-00000", institution.url, public_b64(institution.key))
+    institution_id = guarantees.register_institution(ctx, world.operator, new)
+    api = institution.jangter.url + "/api/v1"
+
+    def token(email: str) -> dict[str, str]:
+        answer = httpx.post(f"{api}/auth/token", data={"username": email, "password": PEOPLE_PASSWORD}, timeout=10)
+        assert answer.status_code == 200, answer.text
+        return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+    def call(method: str, path: str, who: dict[str, str], expect: int = 200, **kwargs: Any) -> Any:
+        answer = httpx.request(method, f"{api}{path}", headers=who, timeout=15, **kwargs)
+        assert answer.status_code == expect, (path, answer.status_code, answer.text)
+        return answer.json() if answer.content else None
+
+    officer, inspector, finance = token("officer@gov.kr"), token("inspector@gov.kr"), token("finance@gov.kr")
+    body = {"starts_on": "2026-12-01", "ends_on": "2027-03-31", "deliverables": "LED 조명기구 1,200개 납품 및 설치"}
+    contract = call("POST", f"/notices/{notice}/contract", officer, 201, json=body)
+    number, amount = contract["number"], contract["amount"]
+    emails = {f.org_id: f"bid{i}@firm.kr" for i, f in enumerate(world.firms)}
+    firm = token(emails[contract["firm"]["id"]])
+    sub_firm = next(f for f in world.firms if f.org_id != contract["firm"]["id"])
+    call("POST", f"/contracts/{number}/versions/1/sign", firm)
+    assert call("POST", f"/contracts/{number}/versions/1/sign", officer)["status"] == "signed_by_agency"
+    checks = call("GET", f"/contracts/{number}/versions/1/signatures", firm)
+    assert [c["intact"] and c["valid"] and c["trusted"] for c in checks] == [True, True]
+
+    [asked] = call(
+        "POST",
+        f"/contracts/{number}/guarantees",
+        firm,
+        201,
+        json={"kind": "contract_deposit", "institution_id": institution_id},
+    )
+    assert asked["status"] == "requested" and not asked["sent_to_institution"]
+    assert calls.deliver_due(ctx) == (1, 0)  # the worker's pass
+    [(request_id, _, _)] = institution.rows()
+    institution.approve(request_id)
+    _wait(lambda: call("GET", f"/contracts/{number}/guarantees", officer)[0]["status"] == "issued")
+    call("POST", f"/guarantees/{asked['reference']}/accept", officer, 204)
+    assert call("GET", f"/contracts/{number}", firm)["status"] == "active"
+
+    subs = call(
+        "POST",
+        f"/contracts/{number}/subcontracts",
+        firm,
+        201,
+        json={
+            "business_number": sub_firm.org_business_number,
+            "scope": "설치",
+            "amount": amount // 5,
+            "direct_payment": True,
+        },
+    )
+    sub = subs["subcontracts"][0]["number"]
+    call("POST", f"/contracts/{number}/deliveries", firm, 201, json={"final": True, "description": "준공"})
+    call("POST", f"/contracts/{number}/deliveries/1/inspection", inspector, json={"passed": True})
+    supply = amount * 10 // 11
+    claim = {
+        "kind": "final",
+        "amount": amount,
+        "delivery": 1,
+        "invoice": {
+            "number": "20270331-41000000-00000009",
+            "issued_on": "2027-03-31",
+            "supply_amount": supply,
+            "vat": amount - supply,
+        },
+        "shares": [{"recipient": "subcontractor", "subcontract": sub, "amount": amount // 5}],
+    }
+    call("POST", f"/contracts/{number}/claims", firm, 201, json=claim)
+    paid = call("POST", f"/contracts/{number}/claims/1/pay", finance)
+    assert paid["remaining"] == 0 and paid["net_paid"] == amount
+    assert call("GET", f"/contracts/{number}", firm)["status"] == "completed"
+    [bank_file] = (tmp_path / "transfers").glob("transfers-*.csv")
+    with bank_file.open(encoding="utf-8") as handle:
+        lines = {line["reference"]: int(line["amount_won"]) for line in csv.DictReader(handle)}
+    assert lines == {f"{number}-P001": amount - amount // 5, f"{number}-P001-S01": amount // 5}
+    mine = call("GET", "/me/subcontracts", token(emails[sub_firm.org_id]))
+    assert [(m["number"], m["paid"]) for m in mine] == [(sub, amount // 5)]
+    figures = call("GET", "/statistics/contracts", {})
+    assert figures["paid_to_subcontractors_directly"] == amount // 5 and figures["guarantees_issued"] == 1

@@ -30,7 +30,7 @@ from jangter.kernel.errors import DomainError
 from jangter.kernel.transfers import FileExport
 from jangter.notifications.outbox import OutboxMail
 from jangter.payments import service as payments
-from jangter.payments import subcontracts
+from jangter.payments import subcontracts, totals
 from jangter.payments.domain.ledger import PaymentKind, Recipient, Share
 from jangter.worker import run_due_events_once
 from tests.support import PASSWORD, World, actor_by_email, award_goods_notice, make_world, public_b64
@@ -325,3 +325,9 @@ def test_subcontractors_are_paid_directly_or_through_the_prime_and_late_pass_ons
     assert payments.overdue_for(ctx, world.officer) == []
     [other_view] = subcontracts.mine(ctx, other_firm, date(2026, 12, 1))
     assert (other_view.paid, other_view.due) == (amount // 20, 0)
+    figures = totals.totals(ctx)  # issue #8 point 5: for the statistics page
+    assert (figures.contracts_signed, figures.contracts_signed_amount) == (1, amount)
+    assert figures.guarantees_issued == 2 and figures.payments == 1 and figures.paid == net
+    assert figures.paid_to_subcontractors == amount // 10 + amount // 20
+    assert figures.paid_to_subcontractors_directly == amount // 10
+    assert figures.paid_to_primes == net - amount // 10 - amount // 20

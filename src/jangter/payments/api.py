@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from jangter.kernel.calendar import seoul_date
-from jangter.payments import service, subcontracts
+from jangter.payments import service, subcontracts, totals
 from jangter.payments.domain.ledger import PaymentKind, Recipient, Share
 from jangter.web.http import ApiActor, Ctx
 
@@ -296,3 +296,20 @@ def passed_on(ctx: Ctx, actor: ApiActor, number: str, share: Seq) -> Subcontract
 @router.get("/me/subcontracts", response_model=list[SubcontractOut], summary="My firm's subcontracts, as subcontractor")
 def my_subcontracts(ctx: Ctx, actor: ApiActor) -> list[SubcontractOut]:
     return [SubcontractOut.of(v) for v in subcontracts.mine(ctx, actor, seoul_date(ctx.clock.now()))]
+
+
+class TotalsOut(BaseModel):
+    contracts_signed: int = Field(description="Contracts both parties have signed")
+    contracts_signed_amount: int
+    guarantees_issued: int
+    guarantees_issued_amount: int
+    payments: int
+    paid: int = Field(description="Everything paid out (won)")
+    paid_to_subcontractors: int
+    paid_to_subcontractors_directly: int
+    paid_to_primes: int = Field(description="Paid to primes (with labour and materials)")
+
+
+@router.get("/statistics/contracts", response_model=TotalsOut, summary="Totals of contracts, guarantees and payments")
+def contract_totals(ctx: Ctx) -> TotalsOut:
+    return TotalsOut(**totals.totals(ctx).as_dict())
