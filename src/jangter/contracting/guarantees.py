@@ -26,7 +26,7 @@ from jangter.contracting.domain import guarantee as g
 from jangter.contracting.domain.contract import ContractAction, ContractStatus, advance_limit
 from jangter.contracting.domain.contract import transition as contract_transition
 from jangter.contracting.orm import Contract, Guarantee, GuaranteeInstitution
-from jangter.contracting.service import load_contract
+from jangter.contracting.service import load_contract, require_party
 from jangter.identity import security_log
 from jangter.identity.domain.registration_number import normalise_brn
 from jangter.identity.domain.roles import Actor, OrgKind, RegistrationStatus, Role, require_role
@@ -160,10 +160,7 @@ def request(ctx: AppContext, actor: Actor | None, number: str, kind: g.Guarantee
     with ctx.uow() as uow:
         session = uow.session
         contract = load_contract(session, number, for_update=True)
-        if actor is None or actor.org_id not in (contract.firm_id, contract.agency_id):
-            require_role(actor, Role.COMPANY_ADMIN)
-            raise NotFound("계약", "Contract", code="contract_not_found")
-        admin = require_role(actor, Role.COMPANY_ADMIN, org_id=contract.firm_id)
+        admin = require_role(require_party(actor, contract), Role.COMPANY_ADMIN, org_id=contract.firm_id)
         if ContractStatus(contract.status) in (ContractStatus.COMPLETED, ContractStatus.TERMINATED):
             raise Conflict("contract_closed", "끝난 계약입니다.", "This contract is closed.")
         institution = session.get(GuaranteeInstitution, institution_id)
@@ -475,10 +472,7 @@ def for_contract(ctx: AppContext, actor: Actor | None, number: str) -> list[Guar
     """The guarantees of a contract (its two parties)."""
     with ctx.db.reading() as session:
         contract = load_contract(session, number)
-        if actor is None or actor.org_id not in (contract.firm_id, contract.agency_id):
-            if actor is None:
-                raise DomainError("login_required", "로그인이 필요합니다.", "Please sign in first.", status=401)
-            raise NotFound("계약", "Contract", code="contract_not_found")
+        require_party(actor, contract)
         return _views(session, contract.id)
 
 

@@ -244,13 +244,14 @@ def _require_fresh(ctx: AppContext, actor: Actor, number: str) -> None:
     """A signature from a browser needs a fresh passkey check (the contract's ``identity.step_up_minutes``)."""
     with ctx.db.reading() as session:
         contract = load_contract(session, number)
-        _require_party(actor, contract)
+        require_party(actor, contract)
         window = _rules(ctx, contract).identity.step_up_minutes
     step_up.require_fresh(ctx, actor, window, act="contract_sign", subject=number)
 
 
-def _require_party(actor: Actor | None, contract: Contract) -> Actor:
-    """Someone of the firm or of the agency (another organisation's contract is not found)."""
+def require_party(actor: Actor | None, contract: Contract) -> Actor:
+    """Someone of the firm or of the agency (another organisation's contract is not found). Every act and read on a
+    contract, its guarantees, payments and subcontracts starts here."""
     if actor is None:
         raise DomainError("login_required", "로그인이 필요합니다.", "Please sign in first.", status=401)
     if actor.org_id not in (contract.firm_id, contract.agency_id):
@@ -268,7 +269,7 @@ def sign(ctx: AppContext, actor: Actor | None, number: str, version_number: int)
     with ctx.uow() as uow:
         session = uow.session
         contract = load_contract(session, number, for_update=True)
-        party = _require_party(actor, contract)
+        party = require_party(actor, contract)
         supplier = party.org_id == contract.firm_id
         signer = require_role(party, Role.COMPANY_ADMIN if supplier else Role.PROCUREMENT_OFFICER)
         version = session.scalars(
@@ -346,7 +347,7 @@ def amend(ctx: AppContext, actor: Actor | None, number: str, change: Amendment) 
     with ctx.uow() as uow:
         session = uow.session
         contract = load_contract(session, number, for_update=True)
-        officer = require_role(_require_party(actor, contract), Role.PROCUREMENT_OFFICER, org_id=contract.agency_id)
+        officer = require_role(require_party(actor, contract), Role.PROCUREMENT_OFFICER, org_id=contract.agency_id)
         transition(ContractStatus(contract.status), ContractAction.AMEND)
         pending = session.scalar(
             select(ContractVersion.version).where(
@@ -413,7 +414,7 @@ def contract_of_notice(ctx: AppContext, notice_number: str) -> str | None:
 def _seen_by(actor: Actor | None, contract: Contract) -> None:
     """The parties read a contract and its document; anyone else is told it does not exist. (What the public may
     know of contracts, 계약정보공개, comes with the open data of issue #10.)"""
-    _require_party(actor, contract)
+    require_party(actor, contract)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from jangter.contracting.domain.contract import ContractAction, ContractStatus, 
 from jangter.contracting.domain.contract import transition as contract_transition
 from jangter.contracting.domain.guarantee import GuaranteeKind, GuaranteeStatus
 from jangter.contracting.orm import Contract, Guarantee
-from jangter.contracting.service import load_contract
+from jangter.contracting.service import load_contract, require_party
 from jangter.identity import step_up
 from jangter.identity.domain.roles import Actor, Role, require_role
 from jangter.identity.orm import Organisation, Person, PersonRole
@@ -40,14 +40,6 @@ from jangter.payments.orm import DeliveryReport, PaymentClaim, PaymentShare, Sub
 log = logging.getLogger("jangter.payments")
 
 
-def _party(actor: Actor | None, contract: Contract) -> Actor:
-    if actor is None:
-        raise DomainError("login_required", "로그인이 필요합니다.", "Please sign in first.", status=401)
-    if actor.org_id not in (contract.firm_id, contract.agency_id):
-        raise NotFound("계약", "Contract", code="contract_not_found")
-    return actor
-
-
 def _require_active(contract: Contract) -> None:
     if contract.status != ContractStatus.ACTIVE.value:
         raise Conflict(
@@ -63,7 +55,7 @@ def report_delivery(ctx: AppContext, actor: Actor | None, number: str, *, final:
     with ctx.uow() as uow:
         session = uow.session
         contract = load_contract(session, number, for_update=True)
-        firm = require_role(_party(actor, contract), Role.COMPANY_ADMIN, Role.BIDDER, org_id=contract.firm_id)
+        firm = require_role(require_party(actor, contract), Role.COMPANY_ADMIN, Role.BIDDER, org_id=contract.firm_id)
         _require_active(contract)
         if not description.strip():
             raise DomainError(
@@ -116,7 +108,7 @@ def inspect(ctx: AppContext, actor: Actor | None, number: str, seq: int, *, pass
     with ctx.uow() as uow:
         session = uow.session
         contract = load_contract(session, number)
-        inspector = require_role(_party(actor, contract), Role.INSPECTOR, org_id=contract.agency_id)
+        inspector = require_role(require_party(actor, contract), Role.INSPECTOR, org_id=contract.agency_id)
         report = session.scalars(
             select(DeliveryReport)
             .where(DeliveryReport.contract_id == contract.id, DeliveryReport.seq == seq)
@@ -191,7 +183,7 @@ def claim(
     with ctx.uow() as uow:
         session = uow.session
         contract = load_contract(session, number, for_update=True)
-        firm = require_role(_party(actor, contract), Role.COMPANY_ADMIN, org_id=contract.firm_id)
+        firm = require_role(require_party(actor, contract), Role.COMPANY_ADMIN, org_id=contract.firm_id)
         _require_active(contract)
         if invoice.supply_amount + invoice.vat != gross or invoice.supply_amount < 0 or invoice.vat < 0:
             raise DomainError(
@@ -292,7 +284,7 @@ def pay(ctx: AppContext, actor: Actor | None, number: str, seq: int) -> str:
     if actor is not None:
         with ctx.db.reading() as session:
             contract = load_contract(session, number)
-            _party(actor, contract)
+            require_party(actor, contract)
             window = ctx.rules.version(contract.rule_set_version).identity.step_up_minutes
         step_up.require_fresh(ctx, actor, window, act="pay", subject=number)
     if ctx.transfers is None:
@@ -303,7 +295,7 @@ def pay(ctx: AppContext, actor: Actor | None, number: str, seq: int) -> str:
     with ctx.uow() as uow:
         session = uow.session
         contract = load_contract(session, number, for_update=True)
-        officer = require_role(_party(actor, contract), Role.FINANCE_OFFICER, org_id=contract.agency_id)
+        officer = require_role(require_party(actor, contract), Role.FINANCE_OFFICER, org_id=contract.agency_id)
         row = session.scalars(
             select(PaymentClaim).where(PaymentClaim.contract_id == contract.id, PaymentClaim.seq == seq)
         ).one_or_none()
@@ -544,7 +536,7 @@ class PaymentsView:
 def payments_of(ctx: AppContext, actor: Actor | None, number: str) -> PaymentsView:
     with ctx.db.reading() as session:
         contract = load_contract(session, number)
-        _party(actor, contract)
+        require_party(actor, contract)
         reports = session.scalars(
             select(DeliveryReport).where(DeliveryReport.contract_id == contract.id).order_by(DeliveryReport.seq)
         ).all()

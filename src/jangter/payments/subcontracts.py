@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from jangter.contracting.domain.contract import ContractStatus
 from jangter.contracting.orm import Contract
-from jangter.contracting.service import load_contract
+from jangter.contracting.service import load_contract, require_party
 from jangter.identity.domain.registration_number import normalise_brn
 from jangter.identity.domain.roles import Actor, OrgKind, RegistrationStatus, Role, require_role
 from jangter.identity.orm import Organisation
@@ -46,10 +46,7 @@ def register(
     with ctx.uow() as uow:
         session = uow.session
         contract = load_contract(session, number, for_update=True)
-        if actor is None or actor.org_id not in (contract.firm_id, contract.agency_id):
-            require_role(actor, Role.COMPANY_ADMIN)
-            raise NotFound("계약", "Contract", code="contract_not_found")
-        prime = require_role(actor, Role.COMPANY_ADMIN, org_id=contract.firm_id)
+        prime = require_role(require_party(actor, contract), Role.COMPANY_ADMIN, org_id=contract.firm_id)
         if contract.status in (ContractStatus.COMPLETED.value, ContractStatus.TERMINATED.value):
             raise Conflict("contract_closed", "끝난 계약입니다.", "This contract is closed.")
         require_won(amount, "amount")
@@ -144,10 +141,7 @@ def passed_on(ctx: AppContext, actor: Actor | None, number: str, share_id: int) 
     with ctx.uow() as uow:
         session = uow.session
         contract = load_contract(session, number)
-        if actor is None or actor.org_id not in (contract.firm_id, contract.agency_id):
-            require_role(actor, Role.COMPANY_ADMIN)
-            raise NotFound("계약", "Contract", code="contract_not_found")
-        prime = require_role(actor, Role.COMPANY_ADMIN, org_id=contract.firm_id)
+        prime = require_role(require_party(actor, contract), Role.COMPANY_ADMIN, org_id=contract.firm_id)
         share = session.get(PaymentShare, share_id)
         claim = None if share is None else session.get(PaymentClaim, share.claim_id)
         if share is None or claim is None or claim.contract_id != contract.id or share.subcontract_id is None:
@@ -250,10 +244,7 @@ def for_contract(
     """A contract's subcontracts and the shares of its claims (its two parties)."""
     with ctx.db.reading() as session:
         contract = load_contract(session, number)
-        if actor is None or actor.org_id not in (contract.firm_id, contract.agency_id):
-            if actor is None:
-                raise DomainError("login_required", "로그인이 필요합니다.", "Please sign in first.", status=401)
-            raise NotFound("계약", "Contract", code="contract_not_found")
+        require_party(actor, contract)
         subs = list(
             session.scalars(select(Subcontract).where(Subcontract.contract_id == contract.id).order_by(Subcontract.id))
         )
