@@ -20,6 +20,9 @@ from jangter.contracting.domain.contract import (
     next_version_state,
     transition,
 )
+from jangter.contracting.domain.guarantee import GuaranteeAction as GA
+from jangter.contracting.domain.guarantee import GuaranteeStatus as G
+from jangter.contracting.domain.guarantee import transition as guarantee_step
 from jangter.kernel.errors import Conflict, DomainError
 from jangter.kernel.procurement import Category
 from jangter.rules.domain import RuleSet
@@ -114,3 +117,13 @@ def test_terms_need_a_positive_amount_and_an_end_after_the_start() -> None:
     with pytest.raises(DomainError) as refused:
         check_terms(Terms(10, date(2026, 12, 1), date(2026, 11, 30)))
     assert refused.value.code == "ends_before_start" and refused.value.field == "ends_on"
+
+
+def test_a_guarantee_is_issued_then_accepted_or_rejected_then_released_or_claimed() -> None:
+    # DESIGN §2: requested → issued → accepted | rejected → released | claimed
+    assert guarantee_step(G.REQUESTED, GA.ISSUE) is G.ISSUED
+    assert guarantee_step(G.ISSUED, GA.REJECT) is G.REJECTED
+    assert guarantee_step(guarantee_step(G.ISSUED, GA.ACCEPT), GA.RELEASE) is G.RELEASED
+    with pytest.raises(Conflict) as refused:
+        guarantee_step(G.REQUESTED, GA.ACCEPT)
+    assert refused.value.code == "guarantee_cannot_accept" and "승인할 수 없습니다" in refused.value.message_ko

@@ -19,6 +19,7 @@ from enum import StrEnum
 from jangter.kernel.errors import Conflict, DomainError
 from jangter.kernel.money import Rounding, require_won, round_won
 from jangter.kernel.procurement import Category
+from jangter.kernel.states import step
 from jangter.rules.domain import Ruled, RuleSet
 
 
@@ -90,16 +91,15 @@ _ACTION_LABELS: dict[ContractAction, tuple[str, str]] = {
 
 def transition(status: ContractStatus, action: ContractAction) -> ContractStatus:
     """The next state, or a refusal with a stable code that says which state forbids the action."""
-    try:
-        return TRANSITIONS[(status, action)]
-    except KeyError:
-        status_ko, status_en = STATUS_LABELS[status]
-        action_ko, action_en = _ACTION_LABELS[action]
-        raise Conflict(
-            f"contract_cannot_{action.value}",
-            f"'{status_ko}' 상태의 계약은 {action_ko}할 수 없습니다.",
-            f"You cannot {action_en} a contract that is '{status_en}'.",
-        ) from None
+    return step(
+        TRANSITIONS,
+        status,
+        action,
+        kind="contract",
+        noun=("계약은", "contract"),
+        status_labels=STATUS_LABELS,
+        action_labels=_ACTION_LABELS,
+    )
 
 
 def next_version_state(state: VersionState, supplier: bool) -> VersionState:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from jangter.kernel.errors import Conflict
+from jangter.kernel.states import step
 
 
 class GuaranteeKind(StrEnum):
@@ -65,15 +65,26 @@ STATUS_LABELS: dict[GuaranteeStatus, tuple[str, str]] = {
 OPEN = frozenset({G.REQUESTED, G.ISSUED, G.ACCEPTED})
 
 
+_ACTION_LABELS: dict[GuaranteeAction, tuple[str, str]] = {
+    GA.ISSUE: ("발급", "issue"),
+    GA.ACCEPT: ("승인", "accept"),
+    GA.REJECT: ("반려", "reject"),
+    GA.RELEASE: ("해제", "release"),
+    GA.CLAIM: ("청구", "claim"),
+}
+
+
 def transition(status: GuaranteeStatus, action: GuaranteeAction) -> GuaranteeStatus:
-    try:
-        return TRANSITIONS[(status, action)]
-    except KeyError:
-        raise Conflict(
-            f"guarantee_cannot_{action.value}",
-            f"'{STATUS_LABELS[status][0]}' 상태의 보증서는 처리할 수 없습니다.",
-            f"A guarantee that is '{STATUS_LABELS[status][1]}' cannot be {action.value}d.",
-        ) from None
+    """The next state, or a refusal with a stable code that says which state forbids the action."""
+    return step(
+        TRANSITIONS,
+        status,
+        action,
+        kind="guarantee",
+        noun=("보증서는", "guarantee"),
+        status_labels=STATUS_LABELS,
+        action_labels=_ACTION_LABELS,
+    )
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from jangter.kernel.errors import Conflict
+from jangter.kernel.states import step
 
 
 class NoticeStatus(StrEnum):
@@ -101,13 +101,12 @@ def can(status: NoticeStatus, action: NoticeAction) -> bool:
 
 def transition(status: NoticeStatus, action: NoticeAction) -> NoticeStatus:
     """The next state, or a refusal with a stable code that says which state forbids the action."""
-    try:
-        return TRANSITIONS[(status, action)]
-    except KeyError:
-        status_ko, status_en = STATUS_LABELS[status]
-        action_ko, action_en = _ACTION_LABELS[action]
-        raise Conflict(
-            f"notice_cannot_{action.value}",
-            f"'{status_ko}' 상태의 공고는 {action_ko}할 수 없습니다.",
-            f"You cannot {action_en} a notice that is '{status_en}'.",
-        ) from None
+    return step(
+        TRANSITIONS,
+        status,
+        action,
+        kind="notice",
+        noun=("공고는", "notice"),
+        status_labels=STATUS_LABELS,
+        action_labels=_ACTION_LABELS,
+    )
