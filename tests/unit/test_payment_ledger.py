@@ -16,6 +16,7 @@ from jangter.payments.domain.ledger import (
     check_split,
     next_payment,
     record,
+    with_prime,
 )
 
 AMOUNT = 100_000_000
@@ -102,3 +103,13 @@ def test_a_payment_is_split_between_prime_subcontractors_labour_and_materials() 
     refused("over_subcontract", check_split, 5_000_001, [Share(Recipient.SUBCONTRACTOR, 5_000_001, "S-2")], room)
     refused("subcontract_unknown", check_split, 1, [Share(Recipient.SUBCONTRACTOR, 1, "S-9")], room)
     refused("share_invalid", check_split, 1, [Share(Recipient.PRIME, 1, "S-1")], room)
+
+
+def test_what_the_split_does_not_give_goes_to_the_prime() -> None:
+    # koneps-rules §6: the prime is paid the rest of the payment
+    parts = (Share(Recipient.SUBCONTRACTOR, 3_000_000, "S-1"), Share(Recipient.LABOUR, 500_000))
+    assert with_prime(10_000_000, parts) == (*parts, Share(Recipient.PRIME, 6_500_000))
+    assert with_prime(3_500_000, parts) == parts
+    given = (Share(Recipient.PRIME, 1), Share(Recipient.LABOUR, 2))
+    assert with_prime(10, given) == given  # an explicit prime part is kept as it is (and checked by check_split)
+    assert with_prime(5, ()) == (Share(Recipient.PRIME, 5),)

@@ -34,7 +34,15 @@ from jangter.kernel.transfers import TransferOrder
 from jangter.notifications import outbox
 from jangter.payments import subcontracts
 from jangter.payments.domain.deadlines import inspection_due, payment_due
-from jangter.payments.domain.ledger import Ledger, Paid, PaymentKind, Recipient, Share, check_split, next_payment
+from jangter.payments.domain.ledger import (
+    Ledger,
+    Paid,
+    PaymentKind,
+    Share,
+    check_split,
+    next_payment,
+    with_prime,
+)
 from jangter.payments.orm import DeliveryReport, PaymentClaim, PaymentShare, Subcontract
 
 log = logging.getLogger("jangter.payments")
@@ -156,14 +164,6 @@ def _ledger(session: Session, ctx: AppContext, contract: Contract) -> Ledger:
     return Ledger(contract.amount, advance_limit(rules, contract.amount).value, paid)
 
 
-def _with_prime(net: int, shares: tuple[Share, ...]) -> tuple[Share, ...]:
-    """The split as given; when it names no part for the prime, the prime gets what the others leave."""
-    if any(share.recipient is Recipient.PRIME for share in shares):
-        return shares
-    rest = net - sum(share.amount for share in shares if isinstance(share.amount, int))
-    return (*shares, Share(Recipient.PRIME, rest)) if rest else shares
-
-
 def claim(
     ctx: AppContext,
     actor: Actor | None,
@@ -231,7 +231,7 @@ def claim(
             )
         )
         payment = next_payment(_ledger(session, ctx, contract), kind, gross, advance_guaranteed=guaranteed is not None)
-        split = check_split(payment.net, _with_prime(payment.net, shares), subcontracts.room(session, contract.id))
+        split = check_split(payment.net, with_prime(payment.net, shares), subcontracts.room(session, contract.id))
         rules = ctx.rules.version(contract.rule_set_version)
         due = payment_due(rules, ctx.calendar, seoul_date(now))
         seq = (

@@ -151,6 +151,14 @@ class Share:
     subcontract: str | None = None  # which subcontract, for a subcontractor's share
 
 
+def with_prime(payment: int, shares: tuple[Share, ...]) -> tuple[Share, ...]:
+    """The split as given; when it names no part for the prime, the prime gets what the others leave."""
+    if any(share.recipient is Recipient.PRIME for share in shares):
+        return shares
+    rest = payment - sum(share.amount for share in shares if isinstance(share.amount, int))
+    return (*shares, Share(Recipient.PRIME, rest)) if rest else shares
+
+
 def check_split(payment: int, shares: Sequence[Share], subcontract_room: Mapping[str, int]) -> tuple[Share, ...]:
     """The split of one payment: every part a whole, non-negative amount of won, the parts adding up to the
     payment, each subcontractor's part within what its subcontract has left (``subcontract_room``)."""
