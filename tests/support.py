@@ -382,11 +382,13 @@ def insert_contract(ctx: AppContext, notice_number: str, officer: Actor, firm_id
         return contract.number
 
 
-def award_goods_notice(world: World, clock: Any) -> str:
-    """A goods notice with two bids, opened and awarded (the clock is moved to the opening)."""
-    number = world.publish(title="청사 LED 조명 교체 구매", category=Category.GOODS)
-    world.bid(number, 0, 89_100_000, (1, 5))
-    world.bid(number, 1, 88_700_000, (2, 6))
+def award_goods_notice(world: World, clock: Any, category: Category = Category.GOODS) -> str:
+    """A goods (or other) notice with two bids, opened and awarded (the clock is moved to the opening)."""
+    title = "청사 LED 조명 교체 구매" if category is Category.GOODS else "청사 주차장 포장 공사"
+    number = world.publish(title=title, category=category)
+    lift = 0 if category is Category.GOODS else 4_000_000  # above the higher floor rates of works
+    world.bid(number, 0, 89_100_000 + lift, (1, 5))
+    world.bid(number, 1, 88_700_000 + lift, (2, 6))
     clock.set(OPENING)
     world.open(number)
     world.award(number)

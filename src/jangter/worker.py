@@ -11,6 +11,7 @@ import asyncio
 import logging
 
 from jangter.bidding.service import BidEvents
+from jangter.contracting import guarantees
 from jangter.kernel import translog
 from jangter.kernel.context import AppContext
 from jangter.notifications import calls, outbox
@@ -48,13 +49,16 @@ def run_due_events_once(ctx: AppContext) -> int:
             log.info("%d saved-search alert(s) written to the outbox", alerts)
     except Exception:  # the search engine is away: notices wait in the queue, nothing else stops
         log.warning("search index catch-up or alerts failed; will retry", exc_info=True)
-    delivered, failed = calls.deliver_due(ctx)  # guarantee requests to the institutions
+    released = guarantees.release_expired(ctx)  # defect-repair guarantees at the end of their period
+    if released:
+        log.info("%d defect-repair guarantee(s) released at the end of their period", released)
+    delivered, failed = calls.deliver_due(ctx)  # guarantee requests, releases and claims to the institutions
     if delivered or failed:
         log.info("calls to outside systems: %d delivered, %d to retry", delivered, failed)
     payments.export_transfers_quietly(ctx)  # payment orders not yet handed to the bank channel
     alerted = payments.alert_overdue(ctx)
     if alerted:
-        log.info("%d overdue inspection or payment alert(s) written to the outbox", alerted)
+        log.info("%d overdue signature, inspection or payment alert(s) written to the outbox", alerted)
     outbox.deliver_due(ctx)  # last, so that this pass's alerts go out in it
     return closed
 

@@ -538,3 +538,43 @@ def test_a_firm_registers_is_approved_invites_a_colleague_and_both_use_passkeys_
     expect(colleague.get_by_role("heading", name="입찰서 접수증")).to_be_visible()
     expect(colleague.locator("main")).to_contain_text("패스키로 본인 서명")
     expect(colleague.locator("main")).to_contain_text("(주)새길건설")
+
+
+def test_the_officer_signs_the_demo_contract_with_a_passkey_and_terminates_it(
+    live_server: tuple[str, OffsetClock, Path], page: Page
+) -> None:
+    """Issue #8 point 5 in a real browser: the contract list, the contract page, the passkey step-up before the
+    agency's signature, the signature check (both valid), then a termination whose guarantee consequences and the
+    reason show on the page."""
+    base = live_server[0].replace("127.0.0.1", "localhost")
+    virtual_authenticator(page)
+    sign_in(page, base, "officer@seoul.go.kr")
+    page.goto(f"{base}/account/security")
+    page.get_by_label("새 패스키 이름").fill("계약관 PC")
+    page.get_by_role("button", name="패스키 등록").click()
+    expect(page.locator("p.notice-ok")).to_contain_text("패스키를 등록했습니다")
+    sign_out(page)
+    sign_in(page, base, "officer@seoul.go.kr")
+
+    page.get_by_role("link", name="계약", exact=True).click()
+    page.locator("main table tbody tr").first.get_by_role("link").first.click()
+    expect(page.locator("p.lead .badge")).to_have_text("업체 서명")
+    page.get_by_role("button", name="전자서명").click()
+    expect(page.locator("#step_up-error")).to_contain_text("본인 확인이 필요합니다")  # a password session is not enough
+    page.get_by_role("button", name="패스키로 본인 확인").click()
+    expect(page.get_by_role("button", name="패스키로 본인 확인")).to_have_count(0)  # verified: back on the page
+    page.get_by_role("button", name="전자서명").click()
+    expect(page.get_by_role("status").first).to_contain_text("서명했습니다")
+    page.get_by_role("link", name="서명 확인").first.click()
+    expect(page.locator("main")).to_contain_text("✔ 유효")
+    expect(page.locator("main")).not_to_contain_text("✘")
+    page.go_back()
+
+    page.get_by_role("button", name="계약 해지").click()  # nothing chosen: the message stands next to the field
+    expect(page.locator("#fault-error")).to_contain_text("목록에서 선택하십시오")
+    page.get_by_label("합의 해지").check()
+    page.get_by_label("해지 사유").fill("예산 삭감에 따른 합의 해지")
+    page.get_by_role("button", name="계약 해지").click()
+    expect(page.get_by_role("status").first).to_contain_text("계약을 해지했습니다")
+    expect(page.locator("p.lead .badge")).to_have_text("해지")
+    expect(page.locator("main")).to_contain_text("예산 삭감에 따른 합의 해지")

@@ -16,6 +16,7 @@ from jangter.contracting import service as contracting
 from jangter.guarantor.app import signed
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
+from jangter.kernel.procurement import Category
 from jangter.kernel.transfers import FileExport
 from jangter.payments import service as payments
 from jangter.payments import subcontracts
@@ -191,7 +192,7 @@ def test_delivery_inspection_claim_and_payment_through_the_pages(
     clock.advance(timedelta(days=6))  # koneps-rules §6: payment within 5 days of the claim
     sign_in(client, "finance@gov.kr")
     listed = client.get("/contracts")
-    assert "기한이 지난 검사·지급" in listed.text and "1일 경과" in listed.text
+    assert "기한이 지난 서명·검사·지급" in listed.text and "1일 경과" in listed.text
     page = client.get(f"/contracts/{number}")
     paid = client.post(f"/contracts/{number}/claims/1/pay", data={"csrf": csrf_of(page.text)})
     assert "지급을 명령했습니다" in paid.text and f"{number}-P001" in paid.text
@@ -252,3 +253,51 @@ def test_the_prime_registers_a_subcontract_splits_a_claim_and_the_subcontractor_
     sign_in(client, emails[sub_firm.org_id])
     mine = client.get("/my/subcontracts")
     assert f"{number}-S01" in mine.text and "조명기구 설치" in mine.text
+
+
+def test_the_agency_terminates_a_contract_through_the_page_and_both_sides_see_why(
+    client: TestClient, ctx: AppContext, clock: OffsetClock
+) -> None:
+    world, number, firm, _, _ = in_force(ctx, clock)
+    sign_in(client, "officer@gov.kr")
+    page = client.get(f"/contracts/{number}")
+    assert f'action="/contracts/{number}/termination"' in page.text
+    no_fault = client.post(f"/contracts/{number}/termination", data={"csrf": csrf_of(page.text), "reason": "불이행"})
+    assert no_fault.status_code == 422 and "목록에서 선택하십시오" in error_next_to(no_fault.text, "fault")
+    assert "불이행" in no_fault.text  # what was typed stays
+    no_reason = client.post(
+        f"/contracts/{number}/termination?lang=en",
+        data={"csrf": csrf_of(page.text), "fault": "firm_fault", "reason": ""},
+    )
+    assert "Please give the reason" in error_next_to(no_reason.text, "termination_reason")
+    done = client.post(
+        f"/contracts/{number}/termination",
+        data={"csrf": csrf_of(page.text), "fault": "firm_fault", "reason": "납품 기한 경과 후 이행 거부"},
+    )
+    assert done.status_code == 200 and "계약을 해지했습니다" in done.text
+    # The deposit is claimed (시행령 §51); no advance was paid, so its guarantee is released.
+    assert "계약상대자 귀책" in done.text and done.text.count("<td>보증금 청구") == 1 and "<td>해제" in done.text
+    assert "보증기관 통지 대기" in done.text  # the worker has not told the institutions yet
+    assert f'action="/contracts/{number}/termination"' not in done.text
+    client.cookies.clear()
+    firm_email = {f.org_id: f"bid{i}@firm.kr" for i, f in enumerate(world.firms)}[firm.org_id]
+    sign_in(client, firm_email)
+    seen = client.get(f"/contracts/{number}")
+    assert "해지되었습니다" in seen.text and "납품 기한 경과 후 이행 거부" in seen.text
+    assert "납품·준공 신고" not in seen.text  # nothing more is delivered
+
+
+def test_a_works_contract_is_drafted_with_its_defect_work_type(
+    client: TestClient, ctx: AppContext, clock: OffsetClock
+) -> None:
+    world = make_world(ctx, firms=2)
+    notice = award_goods_notice(world, clock, Category.WORKS)
+    sign_in(client, "officer@gov.kr")
+    form = client.get(f"/agency/notices/{notice}/contract")
+    assert 'name="defect_class"' in form.text and "도로·하천·상하수도 관로·일반 건축 등" in form.text
+    data = {"csrf": csrf_of(form.text), "starts_on": "2026-12-01", "ends_on": "2027-06-30", "deliverables": "포장"}
+    bad = client.post(f"/agency/notices/{notice}/contract", data=data | {"defect_class": "goods"})
+    assert bad.status_code == 422 and "공종을 선택하십시오" in error_next_to(bad.text, "defect_class")
+    made = client.post(f"/agency/notices/{notice}/contract", data=data | {"defect_class": "general"})
+    assert "계약서를 만들었습니다" in made.text and "도로·하천·상하수도 관로·일반 건축 등" in made.text
+    assert "업체 서명 기한" in made.text and "2026-11-21" in made.text  # award day + 10 days (koneps-rules §5, [U])

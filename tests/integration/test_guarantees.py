@@ -30,10 +30,10 @@ from sqlalchemy import func, select, text
 
 from jangter.app import create_app
 from jangter.config import Environment, Settings
-from jangter.contracting import guarantees
+from jangter.contracting import closing, guarantees
 from jangter.contracting import service as contracting
 from jangter.contracting.domain.contract import ContractStatus
-from jangter.contracting.domain.guarantee import GuaranteeKind, GuaranteeStatus
+from jangter.contracting.domain.guarantee import ContractEnd, GuaranteeKind, GuaranteeStatus
 from jangter.guarantor.app import signed
 from jangter.identity.domain.roles import Role
 from jangter.identity.security_log import SecurityEvent
@@ -425,3 +425,53 @@ def test_from_the_award_to_a_direct_subcontractor_payment_through_the_api_with_t
     assert [(m["number"], m["paid"]) for m in mine] == [(sub, amount // 5)]
     figures = call("GET", "/statistics/contracts", {})
     assert figures["paid_to_subcontractors_directly"] == amount // 5 and figures["guarantees_issued"] == 1
+
+    # Completed: the contract deposit is released, and the institution is told (its clerk sees it).
+    [released] = call("GET", f"/contracts/{number}/guarantees", firm)
+    assert released["status"] == "released" and not released["institution_told"]
+    assert calls.deliver_due(ctx) == (1, 0)
+    assert call("GET", f"/contracts/{number}/guarantees", firm)[0]["institution_told"]
+    assert "해제됨" in institution.clerk_page()
+
+
+def test_a_claim_reaches_the_institution_once_even_when_it_was_down_and_forged_or_unknown_notices_are_refused(
+    ctx: AppContext, clock: OffsetClock, institution: Institution
+) -> None:
+    """A termination for the firm's default claims the contract deposit (koneps-rules §5; 시행령 §51): the claim
+    waits while the institution is down, arrives once, and the institution refuses what Jangter did not sign or
+    what it never issued."""
+    world, number, institution_id, firm = setup(ctx, clock, institution)
+    reference = guarantees.request(ctx, firm, number, GuaranteeKind.CONTRACT_DEPOSIT, institution_id)
+    assert calls.deliver_due(ctx) == (1, 0)
+    institution.approve(institution.rows()[0][0])
+    _wait(lambda: status_of(ctx, firm, number).status is GuaranteeStatus.ISSUED)
+    guarantees.decide(ctx, world.officer, reference, accept=True)
+
+    institution.kill()
+    closing.terminate(ctx, world.officer, number, ContractEnd.TERMINATED_FIRM_FAULT, "착공 지연 후 이행 포기")
+    assert status_of(ctx, firm, number).status is GuaranteeStatus.CLAIMED
+    assert calls.deliver_due(ctx) == (0, 1)  # down: kept, retried later
+    assert not status_of(ctx, firm, number).told
+    institution.start()
+    clock.advance(timedelta(seconds=30))
+    assert calls.deliver_due(ctx) == (1, 0)
+    with ctx.uow() as uow:  # the worker died after the institution's "OK", before its commit
+        uow.session.execute(text("UPDATE outbox_call SET delivered_at = NULL WHERE key LIKE 'guarantee-claimed:%'"))
+        uow.commit()
+    assert calls.deliver_due(ctx) == (1, 0)  # sent again, recognised there
+    assert status_of(ctx, firm, number).told
+    page = institution.clerk_page()
+    deposit = contracting.get_contract(ctx, firm, number).deposit
+    assert page.count("보증금 청구") == 1 and f"₩{deposit:,}" in page and "착공 지연" in page
+
+    with ctx.db.reading() as session:
+        [body] = session.execute(text("SELECT body FROM outbox_call WHERE key LIKE 'guarantee-claimed:%'")).scalars()
+    envelope = json.loads(body)
+    url = institution.url + "/notices"
+    assert httpx.post(url, json=envelope, timeout=5).json()["status"] == "already_received"
+    forged = signed(Ed25519PrivateKey.generate(), envelope["message"])
+    assert httpx.post(url, json=forged, timeout=5).status_code == 401
+    unknown = guarantees.signed(ctx, envelope["message"] | {"request": "G26999999999"})
+    assert httpx.post(url, json=unknown, timeout=5).status_code == 404
+    released = guarantees.signed(ctx, envelope["message"] | {"type": "guarantee.released"})
+    assert httpx.post(url, json=released, timeout=5).status_code == 409  # claimed already: not released too

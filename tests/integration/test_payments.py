@@ -27,11 +27,13 @@ from jangter.kernel.calendar import seoul_date
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext, StepUpPolicy
 from jangter.kernel.errors import DomainError
+from jangter.kernel.procurement import Category
 from jangter.kernel.transfers import FileExport
 from jangter.notifications.outbox import OutboxMail
 from jangter.payments import service as payments
 from jangter.payments import subcontracts, totals
 from jangter.payments.domain.ledger import PaymentKind, Recipient, Share
+from jangter.rules.domain import DefectClass
 from jangter.worker import run_due_events_once
 from tests.support import PASSWORD, World, actor_by_email, award_goods_notice, make_world, public_b64
 
@@ -52,6 +54,7 @@ def guaranteed(
     key: Ed25519PrivateKey,
     institution: int,
     kind: GuaranteeKind,
+    valid_until: str = "2027-06-30",
 ) -> None:
     """The institution issues the guarantee asked for (its signed message, as `jangter guarantor` sends it) and the
     agency accepts it."""
@@ -66,21 +69,31 @@ def guaranteed(
         "firm_business_number": firm.org_business_number,
         "amount": view.amount_required,
         "valid_from": "2026-11-24",
-        "valid_until": "2027-06-30",
+        "valid_until": valid_until,
     }
     guarantees.receive_issued(ctx, signed(key, message))
     guarantees.decide(ctx, world.officer, reference, accept=True)
 
 
-def in_force(ctx: AppContext, clock: OffsetClock, firms: int = 2) -> tuple[World, str, Actor, Actor, Actor]:
+def in_force(
+    ctx: AppContext,
+    clock: OffsetClock,
+    firms: int = 2,
+    *,
+    category: Category = Category.GOODS,
+    defect_class: DefectClass | None = None,
+    key: Ed25519PrivateKey | None = None,
+) -> tuple[World, str, Actor, Actor, Actor]:
+    """A contract in force with its deposit and advance guarantees accepted (from the institution of ``key``),
+    and the agency's inspector and finance officer."""
     world = make_world(ctx, firms=firms)
-    notice = award_goods_notice(world, clock)
-    number = contracting.draft(ctx, world.officer, notice, TERMS)
+    notice = award_goods_notice(world, clock, category)
+    number = contracting.draft(ctx, world.officer, notice, replace(TERMS, defect_class=defect_class))
     firm_id = contracting.get_contract(ctx, world.officer, number).firm_id
     firm = next(f for f in world.firms if f.org_id == firm_id)
     contracting.sign(ctx, firm, number, 1)
     contracting.sign(ctx, world.officer, number, 1)
-    key = Ed25519PrivateKey.generate()
+    key = key or Ed25519PrivateKey.generate()
     new = guarantees.NewInstitution("서울보증보험(시험)", "104-81-00000", "http://127.0.0.1:9", public_b64(key))
     institution = guarantees.register_institution(ctx, world.operator, new)
     guaranteed(ctx, world, number, firm, key, institution, GuaranteeKind.CONTRACT_DEPOSIT)

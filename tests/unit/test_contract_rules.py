@@ -18,14 +18,19 @@ from jangter.contracting.domain.contract import (
     days_late,
     delay_penalty,
     next_version_state,
+    sign_by,
     transition,
 )
+from jangter.contracting.domain.deposits import defect_class_for
+from jangter.contracting.domain.guarantee import ContractEnd as End
 from jangter.contracting.domain.guarantee import GuaranteeAction as GA
+from jangter.contracting.domain.guarantee import GuaranteeKind as GK
 from jangter.contracting.domain.guarantee import GuaranteeStatus as G
+from jangter.contracting.domain.guarantee import claim_amount, settle, years_after
 from jangter.contracting.domain.guarantee import transition as guarantee_step
 from jangter.kernel.errors import Conflict, DomainError
 from jangter.kernel.procurement import Category
-from jangter.rules.domain import RuleSet
+from jangter.rules.domain import DefectClass, RuleSet
 
 
 def test_the_delay_penalty_is_the_daily_rate_times_the_days_late(national: RuleSet) -> None:
@@ -127,3 +132,58 @@ def test_a_guarantee_is_issued_then_accepted_or_rejected_then_released_or_claime
     with pytest.raises(Conflict) as refused:
         guarantee_step(G.REQUESTED, GA.ACCEPT)
     assert refused.value.code == "guarantee_cannot_accept" and "승인할 수 없습니다" in refused.value.message_ko
+
+
+def test_the_firm_signs_within_the_rule_sets_days_of_the_award(national: RuleSet) -> None:
+    # koneps-rules §3.5 / docs/rules.md: contracts.contract_days [U] 10 days (시행령 §69)
+    due = sign_by(national, date(2026, 11, 11))
+    assert due.value == date(2026, 11, 21) and due.rule.startswith("contracts.contract_days")
+    assert sign_by(
+        replace(national, contracts=replace(national.contracts, contract_days=7)), date(2026, 11, 11)
+    ).value == date(2026, 11, 18)
+
+
+@pytest.mark.parametrize(
+    ("kind", "end", "outstanding", "action"),
+    [
+        (GK.CONTRACT_DEPOSIT, End.COMPLETED, 0, GA.RELEASE),
+        (GK.CONTRACT_DEPOSIT, End.TERMINATED_AGREEMENT, 5, GA.RELEASE),
+        (GK.CONTRACT_DEPOSIT, End.TERMINATED_FIRM_FAULT, 0, GA.CLAIM),  # 계약보증금 국고귀속 (시행령 §51)
+        (GK.ADVANCE_PAYMENT, End.TERMINATED_FIRM_FAULT, 0, GA.RELEASE),  # nothing left to recover
+        (GK.ADVANCE_PAYMENT, End.TERMINATED_AGREEMENT, 1, GA.CLAIM),  # an unsettled advance is recovered
+        (GK.ADVANCE_PAYMENT, End.COMPLETED, 0, GA.RELEASE),
+        (GK.DEFECT_REPAIR, End.COMPLETED, 0, None),  # runs for its defect period
+    ],
+)
+def test_a_contracts_end_releases_or_claims_each_guarantee(
+    kind: GK, end: End, outstanding: int, action: GA | None
+) -> None:
+    # koneps-rules §5: guarantees are released or claimed at the right moment
+    assert settle(kind, end, outstanding) is action
+
+
+def test_what_is_claimed_from_a_guarantee() -> None:
+    assert claim_amount(GK.CONTRACT_DEPOSIT, 9_000_000, 50_000_000) == 9_000_000  # the whole deposit
+    assert claim_amount(GK.ADVANCE_PAYMENT, 63_000_000, 20_000_000) == 20_000_000  # what is unsettled
+    assert claim_amount(GK.ADVANCE_PAYMENT, 10_000_000, 20_000_000) == 10_000_000  # never beyond the guarantee
+
+
+def test_the_defect_period_ends_the_same_day_years_later() -> None:
+    assert years_after(date(2026, 11, 30), 3) == date(2029, 11, 30)
+    assert years_after(date(2028, 2, 29), 1) == date(2029, 3, 1)
+
+
+def test_the_defect_guarantees_work_type(national: RuleSet, local: RuleSet) -> None:
+    # koneps-rules §5, addendum Q8: 시행규칙 §72 lists works (5/4/3/2 %); local contracts add goods 3 %, services 2 %
+    assert defect_class_for(national, Category.WORKS, None) is DefectClass.OTHER
+    assert defect_class_for(national, Category.WORKS, DefectClass.MAJOR) is DefectClass.MAJOR
+    assert defect_class_for(national, Category.GOODS, None) is None
+    assert defect_class_for(local, Category.GOODS, None) is DefectClass.GOODS
+    assert defect_class_for(local, Category.SERVICES, None) is DefectClass.SERVICES
+    with pytest.raises(DomainError) as refused:
+        defect_class_for(local, Category.WORKS, DefectClass.GOODS)
+    assert refused.value.code == "defect_class_invalid" and refused.value.field == "defect_class"
+    assert (
+        national.contracts.defect_years[DefectClass.GENERAL] == 3
+        and local.contracts.defect_years[DefectClass.GOODS] == 1
+    )

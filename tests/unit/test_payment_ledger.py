@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from jangter.kernel.errors import DomainError
 from jangter.payments.domain.ledger import (
     Ledger,
+    Paid,
     PaymentKind,
     Recipient,
     Share,
@@ -58,6 +59,16 @@ def test_an_advance_is_settled_out_of_the_progress_payments_and_the_final_one() 
     refused("contract_paid", next_payment, ledger, PaymentKind.PROGRESS, 1)
 
 
+def test_the_delay_penalty_is_deducted_from_the_final_payment_as_far_as_it_goes() -> None:
+    # koneps-rules §5 (지체상금): deducted from what the final payment pays out, never below zero
+    ledger = record(Ledger(AMOUNT, AMOUNT * 70 // 100), Paid(PaymentKind.ADVANCE, 60_000_000))
+    final = next_payment(ledger, PaymentKind.FINAL, AMOUNT, penalty=3_000_000)
+    assert (final.advance_returned, final.penalty, final.net) == (60_000_000, 3_000_000, 37_000_000)
+    most = next_payment(ledger, PaymentKind.FINAL, AMOUNT, penalty=50_000_000)  # more than is left to pay out
+    assert (most.penalty, most.net) == (40_000_000, 0)
+    assert next_payment(ledger, PaymentKind.PROGRESS, 1_000, penalty=5).penalty == 0  # only the final payment
+
+
 claims = st.lists(
     st.tuples(st.sampled_from(list(PaymentKind)), st.integers(min_value=1, max_value=AMOUNT), st.booleans()),
     max_size=40,
@@ -66,24 +77,35 @@ amounts = st.one_of(st.integers(min_value=1, max_value=1_000), st.integers(min_v
 
 
 @settings(max_examples=500)
-@given(limit_pct=st.integers(min_value=0, max_value=100), amount=amounts, seq=claims)
-def test_no_sequence_of_claims_pays_more_than_the_contract(limit_pct: int, amount: int, seq: list) -> None:  # type: ignore[type-arg]
+@given(
+    limit_pct=st.integers(min_value=0, max_value=100),
+    amount=amounts,
+    seq=claims,
+    penalty=st.integers(min_value=0, max_value=10**11),
+)
+def test_no_sequence_of_claims_pays_more_than_the_contract(
+    limit_pct: int, amount: int, seq: list[tuple[PaymentKind, int, bool]], penalty: int
+) -> None:
     # issue #8 Reliability: "amounts never exceed the contract value (a Hypothesis property over random payment
     # sequences)"; every payment goes out as a whole, non-negative amount
     ledger = Ledger(amount, advance_limit=amount * limit_pct // 100)
     for kind, gross, guaranteed in seq:
         try:
-            payment = next_payment(ledger, kind, gross * amount // AMOUNT or 1, advance_guaranteed=guaranteed)
+            payment = next_payment(
+                ledger, kind, gross * amount // AMOUNT or 1, advance_guaranteed=guaranteed, penalty=penalty
+            )
         except DomainError:
             continue
         assert payment.net >= 0 and 0 <= payment.advance_returned <= ledger.advance_outstanding
+        assert 0 <= payment.penalty <= penalty
         ledger = record(ledger, payment)
         assert ledger.work_paid <= amount and ledger.net_paid <= amount
         assert ledger.advance_paid <= ledger.advance_limit and ledger.advance_outstanding >= 0
     if not ledger.finished and ledger.work_remaining:
         ledger = record(ledger, next_payment(ledger, PaymentKind.FINAL, ledger.work_remaining))
     if ledger.finished:
-        assert ledger.net_paid == amount and ledger.advance_outstanding == 0
+        deducted = sum(p.penalty for p in ledger.paid)
+        assert ledger.net_paid + deducted == amount and ledger.advance_outstanding == 0
 
 
 def test_a_payment_is_split_between_prime_subcontractors_labour_and_materials() -> None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from jangter.contracting import guarantees, service
+from jangter.contracting import closing, guarantees, service
 from jangter.contracting.domain.contract import STATUS_LABELS, VERSION_LABELS
 from jangter.contracting.domain.guarantee import STATUS_LABELS as GUARANTEE_STATUS_LABELS
-from jangter.contracting.domain.guarantee import GuaranteeKind
+from jangter.contracting.domain.guarantee import ContractEnd, GuaranteeKind
 from jangter.kernel.ids import parse_notice_reference
+from jangter.rules.domain import DefectClass
 from jangter.web.http import ApiActor, Ctx
 
 router = APIRouter(prefix="/api/v1", tags=["contracts"])
@@ -25,6 +26,9 @@ class DraftIn(BaseModel):
     starts_on: date = Field(description="계약기간 시작일")
     ends_on: date = Field(description="계약기간 종료일 (납품·준공 기한)")
     deliverables: str = Field(default="", max_length=4000, description="계약 목적물: what is delivered or done")
+    defect_class: DefectClass | None = Field(
+        default=None, description="Works: the defect-repair guarantee's work type (그 밖의 공사 when left out)"
+    )
 
 
 class AmendmentIn(BaseModel):
@@ -68,6 +72,9 @@ class ContractOut(BaseModel):
     rule_set_version: str
     version: int = Field(description="The last version both have signed (0: none yet)")
     versions: list[VersionOut]
+    sign_by: date | None = Field(description="The winner signs by this day (award day + the rule set's days)")
+    defect_class: str | None = Field(description="The defect-repair guarantee's work type (none: not required)")
+    termination: dict[str, str] | None = Field(description="When, why and whose fault, once terminated")
     created_at: datetime
     updated_at: datetime
 
@@ -108,6 +115,15 @@ class ContractOut(BaseModel):
                 )
                 for v in view.versions
             ],
+            sign_by=view.sign_by,
+            defect_class=None if view.defect_class is None else view.defect_class.value,
+            termination=None
+            if view.terminated_at is None
+            else {
+                "at": view.terminated_at.isoformat(),
+                "fault": view.termination_fault or "",
+                "reason": view.termination_reason or "",
+            },
             created_at=view.created_at,
             updated_at=view.updated_at,
         )
@@ -134,7 +150,7 @@ def draft(ctx: Ctx, actor: ApiActor, reference: str, body: DraftIn, response: Re
         ctx,
         actor,
         parse_notice_reference(reference)[0],
-        service.DraftTerms(body.starts_on, body.ends_on, body.deliverables),
+        service.DraftTerms(body.starts_on, body.ends_on, body.deliverables, body.defect_class),
     )
     response.headers["Location"] = f"/api/v1/contracts/{number}"
     return ContractOut.of(service.get_contract(ctx, actor, number))
@@ -243,6 +259,9 @@ class GuaranteeOut(BaseModel):
     issued_at: AwareDatetime | None
     decided_at: AwareDatetime | None
     reason: str | None
+    closed_at: AwareDatetime | None = Field(description="When it was released or claimed")
+    close_reason: str | None
+    institution_told: bool = Field(description="The institution has taken the release or claim")
 
     @classmethod
     def of(cls, v: guarantees.GuaranteeView) -> GuaranteeOut:
@@ -262,6 +281,9 @@ class GuaranteeOut(BaseModel):
             issued_at=v.issued_at,
             decided_at=v.decided_at,
             reason=v.reason,
+            closed_at=v.closed_at,
+            close_reason=v.close_reason,
+            institution_told=v.told,
         )
 
 
@@ -278,6 +300,21 @@ class IssuedOut(BaseModel):
 
 class RejectIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    reason: str = Field(max_length=2000)
+
+
+class ClaimIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(max_length=2000, description="The defect not repaired")
+    amount: int | None = Field(default=None, ge=1, description="Won to claim (the whole guarantee when left out)")
+
+
+Termination = Literal[ContractEnd.TERMINATED_FIRM_FAULT, ContractEnd.TERMINATED_AGREEMENT]
+
+
+class TerminationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    fault: Termination = Field(description="firm_fault: the firm did not perform; agreement: by agreement")
     reason: str = Field(max_length=2000)
 
 
@@ -336,3 +373,33 @@ def accept(ctx: Ctx, actor: ApiActor, guarantee: str) -> Response:
 def reject(ctx: Ctx, actor: ApiActor, guarantee: str, body: RejectIn) -> Response:
     guarantees.decide(ctx, actor, guarantee, accept=False, reason=body.reason)
     return Response(status_code=204)
+
+
+@router.post(
+    "/guarantees/{guarantee}/claim",
+    status_code=204,
+    summary="Claim a defect-repair guarantee for a defect not repaired (agency)",
+)
+def claim(ctx: Ctx, actor: ApiActor, guarantee: str, body: ClaimIn) -> Response:
+    guarantees.close_defect(ctx, actor, guarantee, claim=True, reason=body.reason, amount=body.amount)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/guarantees/{guarantee}/release",
+    status_code=204,
+    summary="Release a defect-repair guarantee before its period ends (agency)",
+)
+def release(ctx: Ctx, actor: ApiActor, guarantee: str, body: RejectIn) -> Response:
+    guarantees.close_defect(ctx, actor, guarantee, claim=False, reason=body.reason)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/contracts/{number}/termination",
+    response_model=ContractOut,
+    summary="Terminate the contract (procurement officer); its guarantees are released or claimed",
+)
+def terminate(ctx: Ctx, actor: ApiActor, number: str, body: TerminationIn) -> ContractOut:
+    closing.terminate(ctx, actor, number, body.fault, body.reason)
+    return ContractOut.of(service.get_contract(ctx, actor, number))

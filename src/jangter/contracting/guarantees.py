@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from jangter.contracting.domain import guarantee as g
 from jangter.contracting.domain.contract import ContractAction, ContractStatus, advance_limit
 from jangter.contracting.domain.contract import transition as contract_transition
+from jangter.contracting.domain.deposits import defect_deposit
 from jangter.contracting.orm import Contract, Guarantee, GuaranteeInstitution
 from jangter.contracting.service import load_contract, require_party
 from jangter.identity import security_log
@@ -40,6 +41,8 @@ from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError, NotFound
 from jangter.kernel.signing import verify_signature
 from jangter.notifications import calls
+from jangter.payments.orm import DeliveryReport
+from jangter.rules.domain import DefectClass
 
 
 @dataclass(frozen=True)
@@ -140,17 +143,33 @@ def signed(ctx: AppContext, message: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _amount(ctx: AppContext, contract: Contract, kind: g.GuaranteeKind) -> int:
+def _wanted(ctx: AppContext, session: Session, contract: Contract, kind: g.GuaranteeKind) -> tuple[int, date]:
+    """How much the guarantee must cover, and until when: the contract deposit and the advance until the contract's
+    end; the defect deposit, once the completion passed its inspection, for the defect period of its work type."""
+    rules = ctx.rules.version(contract.rule_set_version)
     if kind is g.GuaranteeKind.CONTRACT_DEPOSIT:
-        return contract.deposit
+        return contract.deposit, contract.ends_on
     if kind is g.GuaranteeKind.ADVANCE_PAYMENT:
-        return advance_limit(ctx.rules.version(contract.rule_set_version), contract.amount).value
-    raise DomainError(
-        "guarantee_kind_not_yet",
-        "하자보수보증은 준공 후에 요청합니다.",
-        "A defect-repair guarantee is asked for after completion.",
-        field="kind",
+        return advance_limit(rules, contract.amount).value, contract.ends_on
+    if contract.defect_class is None:
+        raise Conflict(
+            "no_guarantee_due", "이 계약에는 하자보수보증이 필요하지 않습니다.", "No defect guarantee is due here."
+        )
+    completed = session.scalar(
+        select(DeliveryReport.inspected_at).where(
+            DeliveryReport.contract_id == contract.id, DeliveryReport.final.is_(True), DeliveryReport.status == "passed"
+        )
     )
+    if completed is None:
+        raise Conflict(
+            "guarantee_kind_not_yet",
+            "하자보수보증은 준공 검사에 합격한 뒤에 요청합니다.",
+            "A defect-repair guarantee is asked for once the completion has passed its inspection.",
+            field="kind",
+        )
+    defect_class = DefectClass(contract.defect_class)
+    deposit = defect_deposit(rules, defect_class, contract.amount).value.amount
+    return deposit, g.years_after(seoul_date(completed), rules.contracts.defect_years[defect_class])
 
 
 def request(ctx: AppContext, actor: Actor | None, number: str, kind: g.GuaranteeKind, institution_id: int) -> str:
@@ -161,7 +180,10 @@ def request(ctx: AppContext, actor: Actor | None, number: str, kind: g.Guarantee
         session = uow.session
         contract = load_contract(session, number, for_update=True)
         admin = require_role(require_party(actor, contract), Role.COMPANY_ADMIN, org_id=contract.firm_id)
-        if ContractStatus(contract.status) in (ContractStatus.COMPLETED, ContractStatus.TERMINATED):
+        closed = ContractStatus(contract.status) in (ContractStatus.COMPLETED, ContractStatus.TERMINATED)
+        if ContractStatus(contract.status) is ContractStatus.TERMINATED or (
+            closed and kind is not g.GuaranteeKind.DEFECT_REPAIR
+        ):
             raise Conflict("contract_closed", "끝난 계약입니다.", "This contract is closed.")
         institution = session.get(GuaranteeInstitution, institution_id)
         org = session.get(Organisation, institution_id)
@@ -172,7 +194,7 @@ def request(ctx: AppContext, actor: Actor | None, number: str, kind: g.Guarantee
                 "Choose a guarantee institution.",
                 field="institution",
             )
-        amount = _amount(ctx, contract, kind)
+        amount, cover_until = _wanted(ctx, session, contract, kind)
         if amount <= 0:
             raise Conflict(
                 "no_guarantee_due", "이 계약에는 필요한 보증금이 없습니다.", "No guarantee is due on this contract."
@@ -192,7 +214,6 @@ def request(ctx: AppContext, actor: Actor | None, number: str, kind: g.Guarantee
             )
         year = seoul_date(now).year
         reference = f"G{year % 100:02d}{counters.next_value(session, f'guarantee:{year}'):09d}"
-        cover_until = contract.ends_on
         row = Guarantee(
             reference=reference,
             kind=kind.value,
@@ -434,6 +455,167 @@ def decide(ctx: AppContext, actor: Actor | None, reference: str, accept: bool, r
         uow.commit()
 
 
+def close(
+    ctx: AppContext,
+    session: Session,
+    row: Guarantee,
+    action: g.GuaranteeAction,
+    *,
+    by: Actor | None,
+    reason: str,
+    amount: int,
+    contract: Contract,
+) -> None:
+    """Release or claim an accepted guarantee, in the caller's transaction, and tell its institution (a signed
+    message through the call outbox: sent once the transaction commits, retried until the institution takes it)."""
+    now = ctx.clock.now()
+    before = row.status
+    row.status = g.transition(g.GuaranteeStatus(row.status), action).value
+    row.closed_at, row.closed_by, row.close_reason = now, None if by is None else by.person_id, reason
+    institution = session.get(GuaranteeInstitution, row.institution_id)
+    assert institution is not None
+    verb = "released" if action is g.GuaranteeAction.RELEASE else "claimed"
+    message = {
+        "type": f"guarantee.{verb}",
+        "request": row.reference,
+        "reference": row.institution_reference,
+        "kind": row.kind,
+        "contract": contract.number,
+        "amount": amount,
+        "reason": reason,
+        "at": now.isoformat(),
+    }
+    calls.enqueue(
+        session,
+        key=f"guarantee-{verb}:{row.reference}",
+        url=f"{institution.api_url}/notices",
+        body=signed(ctx, message),
+        at=now,
+    )
+    audit.record(
+        session,
+        at=now,
+        actor=SYSTEM if by is None else audit_actor(by),
+        action=f"guarantee.{action.value}",
+        entity_type="contract",
+        entity_id=contract.number,
+        before={"status": before},
+        after={"status": row.status, "reference": row.reference, "amount": amount},
+        reason=reason,
+    )
+    translog.append(
+        session,
+        f"guarantee.{verb}",
+        contract.number,
+        {"reference": row.reference, "kind": row.kind, "institution_id": row.institution_id, "amount": amount},
+        now,
+    )
+
+
+def settle(
+    ctx: AppContext,
+    session: Session,
+    contract: Contract,
+    end: g.ContractEnd,
+    advance_outstanding: int,
+    by: Actor | None,
+    detail: str = "",
+) -> None:
+    """The contract ends: each accepted guarantee it holds is released or claimed (``guarantee.settle``); the
+    institution is told why (with the officer's ``detail`` of a termination)."""
+    rows = session.scalars(
+        select(Guarantee)
+        .where(Guarantee.contract_id == contract.id, Guarantee.status == g.GuaranteeStatus.ACCEPTED.value)
+        .order_by(Guarantee.id)
+        .with_for_update()
+    ).all()
+    for row in rows:
+        kind = g.GuaranteeKind(row.kind)
+        action = g.settle(kind, end, advance_outstanding)
+        if action is None:
+            continue
+        guaranteed = row.amount or row.amount_required
+        amount = g.claim_amount(kind, guaranteed, advance_outstanding) if action is g.GuaranteeAction.CLAIM else 0
+        reason = {
+            g.ContractEnd.COMPLETED: "계약 이행 완료 (contract completed)",
+            g.ContractEnd.TERMINATED_FIRM_FAULT: "계약상대자 귀책 해지 (terminated for the firm's default)",
+            g.ContractEnd.TERMINATED_AGREEMENT: "계약 해지 (terminated)",
+        }[end] + (f": {detail}" if detail else "")
+        close(ctx, session, row, action, by=by, reason=reason, amount=amount, contract=contract)
+
+
+def close_defect(
+    ctx: AppContext, actor: Actor | None, reference: str, *, claim: bool, reason: str, amount: int | None = None
+) -> None:
+    """The agency's procurement officer claims a defect-repair guarantee for a defect the firm did not repair (up to
+    the guaranteed amount), or releases it early; at the end of its period Jangter releases it by itself."""
+    with ctx.uow() as uow:
+        session = uow.session
+        row = session.scalars(select(Guarantee).where(Guarantee.reference == reference).with_for_update()).one_or_none()
+        if row is None or actor is None or actor.org_id not in (row.agency_id, row.firm_id):
+            require_role(actor, Role.PROCUREMENT_OFFICER)
+            raise NotFound("보증서", "Guarantee", code="guarantee_not_found")
+        officer = require_role(actor, Role.PROCUREMENT_OFFICER, org_id=row.agency_id)
+        if row.kind != g.GuaranteeKind.DEFECT_REPAIR.value:
+            raise Conflict(
+                "guarantee_follows_contract",
+                "계약·선금 보증은 계약이 끝날 때 자동으로 해제되거나 청구됩니다.",
+                "Contract and advance guarantees are released or claimed with the contract's end.",
+            )
+        if not reason.strip():
+            raise DomainError("reason_required", "사유를 입력하십시오.", "Please give the reason.", field="reason")
+        guaranteed = row.amount or row.amount_required
+        claimed = guaranteed if amount is None else amount
+        if claim and (isinstance(claimed, bool) or not 0 < claimed <= guaranteed):
+            raise DomainError(
+                "claim_amount_invalid",
+                f"청구 금액은 1원부터 보증금액(₩{guaranteed:,})까지입니다.",
+                f"The claim is from ₩1 up to the guaranteed ₩{guaranteed:,}.",
+                field="amount",
+            )
+        contract = session.get(Contract, row.contract_id)
+        assert contract is not None
+        action = g.GuaranteeAction.CLAIM if claim else g.GuaranteeAction.RELEASE
+        close(
+            ctx,
+            session,
+            row,
+            action,
+            by=officer,
+            reason=reason.strip(),
+            amount=claimed if claim else 0,
+            contract=contract,
+        )
+        uow.commit()
+
+
+def release_expired(ctx: AppContext) -> int:
+    """Release the defect-repair guarantees whose defect period has ended (the worker, daily); returns how many."""
+    today = seoul_date(ctx.clock.now())
+    released = 0
+    with ctx.uow() as uow:
+        session = uow.session
+        rows = session.scalars(
+            select(Guarantee)
+            .where(
+                Guarantee.kind == g.GuaranteeKind.DEFECT_REPAIR.value,
+                Guarantee.status == g.GuaranteeStatus.ACCEPTED.value,
+                Guarantee.cover_until < today,
+            )
+            .order_by(Guarantee.id)
+            .limit(500)
+            .with_for_update()
+        ).all()
+        for row in rows:
+            contract = session.get(Contract, row.contract_id)
+            assert contract is not None
+            reason = "하자담보책임기간 종료 (defect period ended)"
+            close(ctx, session, row, g.GuaranteeAction.RELEASE, by=None, reason=reason, amount=0, contract=contract)
+            released += 1
+        uow.commit()
+    return released
+
+
 def contract_of(ctx: AppContext, actor: Actor | None, reference: str) -> str:
     """The number of the guarantee's contract, for one of its two parties (anyone else: not found)."""
     with ctx.db.reading() as session:
@@ -466,6 +648,9 @@ class GuaranteeView:
     decided_at: datetime | None
     reason: str | None
     sent: bool  # the request reached the institution
+    closed_at: datetime | None  # released or claimed
+    close_reason: str | None
+    told: bool  # the institution has taken the release or claim
 
 
 def for_contract(ctx: AppContext, actor: Actor | None, number: str) -> list[GuaranteeView]:
@@ -474,6 +659,14 @@ def for_contract(ctx: AppContext, actor: Actor | None, number: str) -> list[Guar
         contract = load_contract(session, number)
         require_party(actor, contract)
         return _views(session, contract.id)
+
+
+def _told(session: Session, row: Guarantee) -> bool:
+    if row.closed_at is None:
+        return False
+    verb = "claimed" if row.status == g.GuaranteeStatus.CLAIMED.value else "released"
+    call = calls.pending(session, f"guarantee-{verb}:{row.reference}")
+    return call is not None and call.delivered_at is not None
 
 
 def _views(session: Session, contract_id: int) -> list[GuaranteeView]:
@@ -503,6 +696,9 @@ def _views(session: Session, contract_id: int) -> list[GuaranteeView]:
                 row.decided_at,
                 row.reason,
                 call is not None and call.delivered_at is not None,
+                row.closed_at,
+                row.close_reason,
+                _told(session, row),
             )
         )
     return views

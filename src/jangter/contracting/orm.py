@@ -34,6 +34,12 @@ class Contract(Base):
     rule_set_version: Mapped[str] = mapped_column(String(200))  # in force on the award day
     deposit_rate: Mapped[Decimal] = mapped_column(Numeric(6, 3))
     deposit: Mapped[int] = mapped_column(BigInteger)
+    sign_by: Mapped[date | None] = mapped_column(Date)  # the award day + contracts.contract_days (None: before 0025)
+    defect_class: Mapped[str | None] = mapped_column(String(16))  # works: the defect guarantee's work type
+    terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    terminated_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    termination_fault: Mapped[str | None] = mapped_column(String(16))  # firm | agreement
+    termination_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -104,5 +110,8 @@ class Guarantee(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     reason: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # released or claimed
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))  # None: by Jangter at its moment
+    close_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint("institution_id", "institution_reference"),)

@@ -27,8 +27,10 @@ from jangter.contracting.domain.contract import (
     advance_limit,
     check_terms,
     next_version_state,
+    sign_by,
     transition,
 )
+from jangter.contracting.domain.deposits import defect_class_for
 from jangter.contracting.orm import Contract, ContractVersion
 from jangter.evaluation.orm import Opening, PrivateContract
 from jangter.identity import certificates, step_up
@@ -41,7 +43,7 @@ from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError, NotFound
 from jangter.kernel.ids import Stage, display_number, make_number
 from jangter.kernel.procurement import Category
-from jangter.rules.domain import RuleSet
+from jangter.rules.domain import DefectClass, RuleSet
 from jangter.tendering.domain.notice import NoticeStatus
 from jangter.tendering.orm import Notice
 from jangter.tendering.service import load_notice
@@ -52,6 +54,7 @@ class DraftTerms:
     starts_on: date
     ends_on: date
     deliverables: str
+    defect_class: DefectClass | None = None  # works: the defect guarantee's work type (그 밖의 공사 when not said)
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,9 @@ def _party(org: Organisation) -> document.Party:
     return document.Party(org.name, org.business_number, org.representative, org.address)
 
 
-def _awarded(session: Session, notice: Notice) -> tuple[str, int, int, str, Decimal, int]:
-    """What the award (or the private contract) fixed: source, firm, amount, rule set, deposit rate, deposit."""
+def _awarded(session: Session, notice: Notice) -> tuple[str, int, int, str, Decimal, int, datetime]:
+    """What the award (or the private contract) fixed: source, firm, amount, rule set, deposit rate, deposit, and
+    when it was decided."""
     opening = session.scalars(
         select(Opening).where(Opening.notice_id == notice.id, Opening.round == notice.round)
     ).one_or_none()
@@ -94,6 +98,7 @@ def _awarded(session: Session, notice: Notice) -> tuple[str, int, int, str, Deci
             opening.award_rule_set_version,
             opening.contract_deposit_rate,
             opening.contract_deposit,
+            opening.awarded_at,
         )
     private = session.scalars(select(PrivateContract).where(PrivateContract.notice_id == notice.id)).one_or_none()
     if private is not None:
@@ -104,6 +109,7 @@ def _awarded(session: Session, notice: Notice) -> tuple[str, int, int, str, Deci
             private.rule_set_version,
             private.contract_deposit_rate,
             private.contract_deposit,
+            private.decided_at,
         )
     raise Conflict("not_awarded", "낙찰자가 결정된 공고만 계약할 수 있습니다.", "Only an awarded notice is contracted.")
 
@@ -186,8 +192,11 @@ def draft(ctx: AppContext, actor: Actor | None, notice_number: str, terms: Draft
             raise Conflict(
                 "contract_exists", "이 공고의 계약서가 이미 있습니다.", "This notice already has a contract."
             )
-        source, firm_id, amount, rule_set, deposit_rate, deposit = _awarded(session, notice)
+        source, firm_id, amount, rule_set, deposit_rate, deposit, awarded_at = _awarded(session, notice)
         check_terms(Terms(amount, terms.starts_on, terms.ends_on))
+        rules = ctx.rules.version(rule_set)
+        defect_class = defect_class_for(rules, Category(notice.category), terms.defect_class)
+        deadline = sign_by(rules, seoul_date(awarded_at))
         year = seoul_date(now).year
         contract = Contract(
             number=make_number(Stage.CONTRACT, year, counters.next_value(session, f"contract:{year}")),
@@ -207,6 +216,8 @@ def draft(ctx: AppContext, actor: Actor | None, notice_number: str, terms: Draft
             rule_set_version=rule_set,
             deposit_rate=deposit_rate,
             deposit=deposit,
+            sign_by=deadline.value,
+            defect_class=None if defect_class is None else defect_class.value,
             created_at=now,
             created_by=officer.person_id,
             updated_at=now,
@@ -228,6 +239,8 @@ def draft(ctx: AppContext, actor: Actor | None, notice_number: str, terms: Draft
                 "starts_on": terms.starts_on.isoformat(),
                 "ends_on": terms.ends_on.isoformat(),
                 "deposit": deposit,
+                "sign_by": deadline.value.isoformat(),
+                "defect_class": None if defect_class is None else defect_class.value,
                 "rule_set_version": rule_set,
                 "pdf_sha256": version.unsigned_sha256,
             },
@@ -453,6 +466,11 @@ class ContractView:
     rule_set_version: str
     version: int
     versions: tuple[VersionView, ...]
+    sign_by: date | None
+    defect_class: DefectClass | None
+    terminated_at: datetime | None
+    termination_fault: str | None
+    termination_reason: str | None
     created_at: datetime
     updated_at: datetime
 
@@ -502,6 +520,11 @@ def _view(session: Session, contract: Contract) -> ContractView:
             )
             for v in versions
         ),
+        sign_by=contract.sign_by,
+        defect_class=None if contract.defect_class is None else DefectClass(contract.defect_class),
+        terminated_at=contract.terminated_at,
+        termination_fault=contract.termination_fault,
+        termination_reason=contract.termination_reason,
         created_at=contract.created_at,
         updated_at=contract.updated_at,
     )

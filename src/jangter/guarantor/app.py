@@ -65,6 +65,16 @@ requests_table = Table(
     Column("valid_until", Date),
     Column("decided_at", DateTime(timezone=True)),
 )
+closing_table = Table(  # Jangter released or claimed a guarantee this institution issued
+    "closing",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("jangter_reference", String(24), unique=True, nullable=False),
+    Column("what", String(16), nullable=False),  # released | claimed
+    Column("amount", BigInteger, nullable=False),  # claimed: what the creditor asks to be paid
+    Column("reason", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
 outbox_table = Table(
     "outbox",
     metadata,
@@ -134,14 +144,11 @@ class Guarantor:
 
     def receive(self, envelope: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Jangter's signed request: stored once (a repeat is answered the same)."""
-        message = envelope.get("message")
-        try:
-            signature = base64.b64decode(str(envelope.get("signature", "")), validate=True)
-            Ed25519PublicKey.from_public_bytes(self.jangter_key()).verify(signature, canonical_json(message))
-        except (InvalidSignature, binascii.Error, ValueError, TypeError):
+        message = self._verified(envelope)
+        if message is None:
             log.warning("refused a request whose signature is not Jangter's")
             return 401, {"code": "signature_invalid"}
-        if not isinstance(message, dict) or message.get("type") != "guarantee.request":
+        if message.get("type") != "guarantee.request":
             return 422, {"code": "message_invalid"}
         try:
             row = {
@@ -166,6 +173,58 @@ class Guarantor:
                 return 200, {"status": "already_received", "request": row["jangter_reference"]}
         log.info("request %s received: %s ₩%s", row["jangter_reference"], row["kind"], row["amount"])
         return 202, {"status": "received", "request": row["jangter_reference"]}
+
+    def _verified(self, envelope: dict[str, Any]) -> dict[str, Any] | None:
+        message = envelope.get("message")
+        try:
+            signature = base64.b64decode(str(envelope.get("signature", "")), validate=True)
+            Ed25519PublicKey.from_public_bytes(self.jangter_key()).verify(signature, canonical_json(message))
+        except (InvalidSignature, binascii.Error, ValueError, TypeError):
+            return None
+        return message if isinstance(message, dict) else None
+
+    def receive_closing(self, envelope: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Jangter's signed notice that a guarantee was released or claimed: stored once (a repeat is answered the
+        same); one for a guarantee this institution never issued is refused."""
+        message = self._verified(envelope)
+        if message is None:
+            log.warning("refused a notice whose signature is not Jangter's")
+            return 401, {"code": "signature_invalid"}
+        what = {"guarantee.released": "released", "guarantee.claimed": "claimed"}.get(str(message.get("type")))
+        try:
+            row = {
+                "jangter_reference": str(message["request"]),
+                "what": what,
+                "amount": int(message["amount"]),
+                "reason": str(message.get("reason", "")),
+                "received_at": _now(),
+            }
+        except (KeyError, TypeError, ValueError):
+            return 422, {"code": "message_invalid"}
+        if what is None:
+            return 422, {"code": "message_invalid"}
+        with self.engine.begin() as connection:
+            issued = connection.execute(
+                select(requests_table.c.reference).where(
+                    requests_table.c.jangter_reference == row["jangter_reference"], requests_table.c.status == "issued"
+                )
+            ).one_or_none()
+            if issued is None or issued.reference != message.get("reference"):
+                return 404, {"code": "guarantee_unknown"}
+            earlier = connection.execute(
+                select(closing_table.c.what).where(closing_table.c.jangter_reference == row["jangter_reference"])
+            ).one_or_none()
+            if earlier is not None:
+                if earlier.what != what:
+                    return 409, {"code": "already_closed", "what": earlier.what}
+                return 200, {"status": "already_received", "request": row["jangter_reference"]}
+            connection.execute(insert(closing_table).values(**row))
+        log.info("guarantee %s %s (₩%s): %s", issued.reference, what, row["amount"], row["reason"])
+        return 202, {"status": "received", "request": row["jangter_reference"]}
+
+    def closings(self) -> dict[str, Any]:
+        with self.engine.connect() as connection:
+            return {r.jangter_reference: r for r in connection.execute(select(closing_table)).all()}
 
     def issue(self, request_id: int, amount: int | None = None) -> str:
         """The clerk approves: the guarantee is issued and queued for Jangter in one transaction."""
@@ -319,6 +378,15 @@ def create_guarantor_app(config: GuarantorConfig) -> FastAPI:
         status, body = await asyncio.to_thread(service.receive, envelope if isinstance(envelope, dict) else {})
         return JSONResponse(body, status_code=status)
 
+    @app.post("/notices")
+    async def closing(request: Request) -> JSONResponse:
+        try:
+            envelope = await request.json()
+        except ValueError:
+            return JSONResponse({"code": "json_invalid"}, status_code=400)
+        status, body = await asyncio.to_thread(service.receive_closing, envelope if isinstance(envelope, dict) else {})
+        return JSONResponse(body, status_code=status)
+
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
         return {"status": "ok", "key_id": key_id(public_raw(config.key))}
@@ -345,6 +413,7 @@ def create_guarantor_app(config: GuarantorConfig) -> FastAPI:
 def _page(name: str, service: Guarantor) -> str:
     e = html.escape
     rows = []
+    closings = service.closings()
     for r in service.rows():
         delivery = service.delivery_of(r.reference)
         if r.status == "pending":
@@ -357,6 +426,11 @@ def _page(name: str, service: Guarantor) -> str:
         elif r.status == "issued":
             sent = "장터에 전달됨" if delivery is not None and delivery.delivered_at else "장터 전달 대기 (재시도 중)"
             action = f"발급 {e(r.reference)} · ₩{r.issued_amount:,} · ~{r.valid_until} · {sent}"
+            closed = closings.get(r.jangter_reference)
+            if closed is not None and closed.what == "released":
+                action += f"<br><strong>해제됨</strong> (released): {e(closed.reason)}"
+            elif closed is not None:
+                action += f"<br><strong>보증금 청구 ₩{closed.amount:,}</strong> (claimed): {e(closed.reason)}"
         else:
             action = "거절함"
         rows.append(

@@ -49,6 +49,18 @@ class SessionKind:
     API = "api"
 
 
+def people_with(session: Session, org_id: int, *roles: Role) -> list[tuple[int, str]]:
+    """The active people of an organisation who hold one of the roles: (person id, e-mail), once each."""
+    rows = session.execute(
+        select(Person.id, Person.email)
+        .join(PersonRole, PersonRole.person_id == Person.id)
+        .where(Person.org_id == org_id, Person.active.is_(True), PersonRole.role.in_([r.value for r in roles]))
+        .distinct()
+        .order_by(Person.id)
+    ).all()
+    return [(r.id, r.email) for r in rows]
+
+
 def audit_actor(actor: Actor | None) -> AuditActor:
     if actor is None:
         return audit.SYSTEM

@@ -77,7 +77,9 @@ class ClaimOut(BaseModel):
     delivery: int | None
     amount: int
     advance_returned: int
-    net: int = Field(description="What is paid out: the amount less the advance it gives back")
+    days_late: int = Field(description="Days the completion was reported after the contract's end (final payment)")
+    delay_penalty: int = Field(description="지체상금 deducted from this payment (final payment)")
+    net: int = Field(description="What is paid out: the amount less the advance it gives back and the delay penalty")
     invoice_number: str
     claimed_at: AwareDatetime
     payment_due: date
@@ -105,6 +107,8 @@ class PaymentsOut(BaseModel):
                     delivery=c.delivery_seq,
                     amount=c.gross,
                     advance_returned=c.advance_returned,
+                    days_late=c.days_late,
+                    delay_penalty=c.delay_penalty,
                     net=c.net,
                     invoice_number=c.invoice_number,
                     claimed_at=c.claimed_at,

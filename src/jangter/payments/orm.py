@@ -43,6 +43,8 @@ class PaymentClaim(Base):
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("delivery_report.id"), unique=True)
     gross: Mapped[int] = mapped_column(BigInteger)  # the work (or the advance) claimed for
     advance_returned: Mapped[int] = mapped_column(BigInteger)
+    days_late: Mapped[int] = mapped_column(Integer, server_default="0")  # the completion reported after the end
+    delay_penalty: Mapped[int] = mapped_column(BigInteger, server_default="0")  # 지체상금 deducted (final payment)
     net: Mapped[int] = mapped_column(BigInteger)  # what is paid out
     invoice_number: Mapped[str] = mapped_column(String(40))  # 전자세금계산서 승인번호
     invoice_issued_on: Mapped[date] = mapped_column(Date)

@@ -17,19 +17,21 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jangter.contracting.domain.contract import ContractAction, ContractStatus, advance_limit
+from jangter.contracting import guarantees
+from jangter.contracting.domain.contract import ContractAction, ContractStatus, advance_limit, days_late, delay_penalty
 from jangter.contracting.domain.contract import transition as contract_transition
-from jangter.contracting.domain.guarantee import GuaranteeKind, GuaranteeStatus
+from jangter.contracting.domain.guarantee import ContractEnd, GuaranteeKind, GuaranteeStatus
 from jangter.contracting.orm import Contract, Guarantee
 from jangter.contracting.service import load_contract, require_party
 from jangter.identity import step_up
 from jangter.identity.domain.roles import Actor, Role, require_role
-from jangter.identity.orm import Organisation, Person, PersonRole
-from jangter.identity.service import audit_actor
+from jangter.identity.orm import Organisation
+from jangter.identity.service import audit_actor, people_with
 from jangter.kernel import audit, translog
 from jangter.kernel.calendar import seoul_date
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError, NotFound
+from jangter.kernel.procurement import Category
 from jangter.kernel.transfers import TransferOrder
 from jangter.notifications import outbox
 from jangter.payments import subcontracts
@@ -44,6 +46,7 @@ from jangter.payments.domain.ledger import (
     with_prime,
 )
 from jangter.payments.orm import DeliveryReport, PaymentClaim, PaymentShare, Subcontract
+from jangter.rules.domain import RuleSet
 
 log = logging.getLogger("jangter.payments")
 
@@ -145,6 +148,33 @@ def inspect(ctx: AppContext, actor: Actor | None, number: str, seq: int, *, pass
         uow.commit()
 
 
+def _accepted(session: Session, contract: Contract, kind: GuaranteeKind) -> bool:
+    return (
+        session.scalar(
+            select(Guarantee.id).where(
+                Guarantee.contract_id == contract.id,
+                Guarantee.kind == kind.value,
+                Guarantee.status == GuaranteeStatus.ACCEPTED.value,
+            )
+        )
+        is not None
+    )
+
+
+def _require_defect_guarantee(session: Session, rules: RuleSet, contract: Contract) -> None:
+    """Where the rule set says so, the final payment waits for an accepted defect-repair guarantee."""
+    if (
+        contract.defect_class is not None
+        and rules.contracts.defect_guarantee_before_final
+        and not _accepted(session, contract, GuaranteeKind.DEFECT_REPAIR)
+    ):
+        raise Conflict(
+            "defect_guarantee_required",
+            "준공금은 하자보수보증서가 승인된 뒤에 청구합니다.",
+            "The final payment is claimed once a defect-repair guarantee has been accepted.",
+        )
+
+
 @dataclass(frozen=True)
 class TaxInvoice:
     """The electronic tax invoice's data the claim carries (전자세금계산서)."""
@@ -155,12 +185,14 @@ class TaxInvoice:
     vat: int
 
 
-def _ledger(session: Session, ctx: AppContext, contract: Contract) -> Ledger:
+def ledger_of(session: Session, ctx: AppContext, contract: Contract, *, paid_only: bool = False) -> Ledger:
+    """The contract's ledger: every claim made (paid or not), or only those paid."""
     rules = ctx.rules.version(contract.rule_set_version)
-    claims = session.scalars(
-        select(PaymentClaim).where(PaymentClaim.contract_id == contract.id).order_by(PaymentClaim.seq)
-    ).all()
-    paid = tuple(Paid(PaymentKind(c.kind), c.gross, c.advance_returned) for c in claims)
+    query = select(PaymentClaim).where(PaymentClaim.contract_id == contract.id).order_by(PaymentClaim.seq)
+    if paid_only:
+        query = query.where(PaymentClaim.status == "paid")
+    claims = session.scalars(query).all()
+    paid = tuple(Paid(PaymentKind(c.kind), c.gross, c.advance_returned, c.delay_penalty) for c in claims)
     return Ledger(contract.amount, advance_limit(rules, contract.amount).value, paid)
 
 
@@ -223,16 +255,21 @@ def claim(
                     "The final payment is claimed for the completion, and only for it.",
                     field="kind",
                 )
-        guaranteed = session.scalar(
-            select(Guarantee.id).where(
-                Guarantee.contract_id == contract.id,
-                Guarantee.kind == GuaranteeKind.ADVANCE_PAYMENT.value,
-                Guarantee.status == GuaranteeStatus.ACCEPTED.value,
-            )
-        )
-        payment = next_payment(_ledger(session, ctx, contract), kind, gross, advance_guaranteed=guaranteed is not None)
-        split = check_split(payment.net, with_prime(payment.net, shares), subcontracts.room(session, contract.id))
         rules = ctx.rules.version(contract.rule_set_version)
+        late, penalty = 0, 0
+        if kind is PaymentKind.FINAL:
+            assert report is not None
+            _require_defect_guarantee(session, rules, contract)
+            late = days_late(contract.ends_on, seoul_date(report.reported_at))
+            penalty = delay_penalty(rules, Category(contract.category), contract.amount, late).value.amount
+        payment = next_payment(
+            ledger_of(session, ctx, contract),
+            kind,
+            gross,
+            advance_guaranteed=_accepted(session, contract, GuaranteeKind.ADVANCE_PAYMENT),
+            penalty=penalty,
+        )
+        split = check_split(payment.net, with_prime(payment.net, shares), subcontracts.room(session, contract.id))
         due = payment_due(rules, ctx.calendar, seoul_date(now))
         seq = (
             session.scalar(select(func.max(PaymentClaim.seq)).where(PaymentClaim.contract_id == contract.id)) or 0
@@ -244,6 +281,8 @@ def claim(
             delivery_id=None if report is None else report.id,
             gross=gross,
             advance_returned=payment.advance_returned,
+            days_late=late,
+            delay_penalty=payment.penalty,
             net=payment.net,
             invoice_number=invoice.number.strip(),
             invoice_issued_on=invoice.issued_on,
@@ -269,6 +308,9 @@ def claim(
                 "kind": kind.value,
                 "gross": gross,
                 "advance_returned": payment.advance_returned,
+                "days_late": late,
+                "delay_penalty_due": penalty,
+                "delay_penalty": payment.penalty,
                 "net": payment.net,
                 "payment_due": due.value.isoformat(),
                 "shares": [[x.recipient.value, x.subcontract, x.amount] for x in split],
@@ -315,6 +357,7 @@ def pay(ctx: AppContext, actor: Actor | None, number: str, seq: int) -> str:
         if row.kind == PaymentKind.FINAL.value:
             contract.status = contract_transition(ContractStatus(contract.status), ContractAction.COMPLETE).value
             contract.updated_at = now
+            guarantees.settle(ctx, session, contract, ContractEnd.COMPLETED, 0, None)
         audit.record(
             session,
             at=now,
@@ -407,15 +450,22 @@ def export_transfers_quietly(ctx: AppContext) -> None:
 @dataclass(frozen=True)
 class Overdue:
     contract: str
-    what: str  # inspection | payment | pass_on (the prime passing a subcontractor's share on)
+    what: str  # signature (the firm's, by sign_by) | inspection | payment | pass_on (the prime passing a share on)
     seq: int
     due: date
     days_late: int
 
 
 def overdue(ctx: AppContext, agency_id: int, today: date) -> list[Overdue]:
-    """Inspections and payments of an agency past their due day (검사·지급 지연)."""
+    """Signatures, inspections and payments of an agency past their due day (서명·검사·지급 지연)."""
     with ctx.db.reading() as session:
+        unsigned = session.execute(
+            select(Contract.number, Contract.sign_by).where(
+                Contract.agency_id == agency_id,
+                Contract.status == ContractStatus.DRAFTED.value,
+                Contract.sign_by < today,
+            )
+        ).all()
         inspections = session.execute(
             select(Contract.number, DeliveryReport.seq, DeliveryReport.inspection_due)
             .join(Contract, Contract.id == DeliveryReport.contract_id)
@@ -441,7 +491,8 @@ def overdue(ctx: AppContext, agency_id: int, today: date) -> list[Overdue]:
                 PaymentShare.pass_on_due < today,
             )
         ).all()
-    late = [Overdue(n, "inspection", s, d, (today - d).days) for n, s, d in inspections]
+    late = [Overdue(n, "signature", 1, d, (today - d).days) for n, d in unsigned if d is not None]
+    late += [Overdue(n, "inspection", s, d, (today - d).days) for n, s, d in inspections]
     late += [Overdue(n, "pass_on", s, d, (today - d).days) for n, s, d in passing if d is not None]
     late += [Overdue(n, "payment", s, d, (today - d).days) for n, s, d in payments]
     return sorted(late, key=lambda o: (o.due, o.contract, o.what, o.seq))
@@ -459,7 +510,7 @@ def alert_overdue(ctx: AppContext) -> int:
     now = ctx.clock.now()
     with ctx.db.reading() as session:
         agencies = session.scalars(
-            select(Contract.agency_id).where(Contract.status == ContractStatus.ACTIVE.value).distinct()
+            select(Contract.agency_id).where(Contract.status != ContractStatus.COMPLETED.value).distinct()
         ).all()
     queued = 0
     for agency_id in agencies:
@@ -470,13 +521,12 @@ def alert_overdue(ctx: AppContext) -> int:
             for item in items:
                 if item.what == "pass_on":
                     continue  # the prime's duty: shown to the agency, not mailed to its staff
-                role = Role.INSPECTOR if item.what == "inspection" else Role.FINANCE_OFFICER
-                people = uow.session.execute(
-                    select(Person.id, Person.email)
-                    .join(PersonRole, PersonRole.person_id == Person.id)
-                    .where(Person.org_id == agency_id, Person.active.is_(True), PersonRole.role == role.value)
-                ).all()
-                label_ko = "검사" if item.what == "inspection" else "대가 지급"
+                role, label_ko = {
+                    "signature": (Role.PROCUREMENT_OFFICER, "업체 계약 서명"),
+                    "inspection": (Role.INSPECTOR, "검사"),
+                    "payment": (Role.FINANCE_OFFICER, "대가 지급"),
+                }[item.what]
+                people = people_with(uow.session, agency_id, role)
                 due = item.due.isoformat()
                 for person_id, email in people:
                     queued += outbox.enqueue(
@@ -514,6 +564,8 @@ class ClaimView:
     delivery_seq: int | None
     gross: int
     advance_returned: int
+    days_late: int
+    delay_penalty: int
     net: int
     invoice_number: str
     claimed_at: datetime
@@ -544,7 +596,7 @@ def payments_of(ctx: AppContext, actor: Actor | None, number: str) -> PaymentsVi
         claims = session.scalars(
             select(PaymentClaim).where(PaymentClaim.contract_id == contract.id).order_by(PaymentClaim.seq)
         ).all()
-        ledger = _ledger(session, ctx, contract)
+        ledger = ledger_of(session, ctx, contract)
     return PaymentsView(
         tuple(
             DeliveryView(
@@ -559,6 +611,8 @@ def payments_of(ctx: AppContext, actor: Actor | None, number: str) -> PaymentsVi
                 seq_of.get(c.delivery_id) if c.delivery_id else None,
                 c.gross,
                 c.advance_returned,
+                c.days_late,
+                c.delay_penalty,
                 c.net,
                 c.invoice_number,
                 c.claimed_at,

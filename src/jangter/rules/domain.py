@@ -203,6 +203,8 @@ class ContractRules:
     advance_max_pct: Decimal  # 선금: at most this % of the contract amount ([U] 집행기준 §34)
     contract_days: int  # days from the award to sign before the award may be cancelled ([U] 시행령 §69: 10 days)
     pass_on_days: int  # the prime passes a subcontractor's share on within this many days of being paid ([U])
+    defect_years: dict[DefectClass, int]  # 하자담보책임기간 by work type: how long the defect guarantee runs ([U])
+    defect_guarantee_before_final: bool  # the defect guarantee is accepted before the final payment ([U] 시행령 §62)
     source: str
 
 

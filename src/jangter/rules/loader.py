@@ -249,6 +249,20 @@ def _percent_table(r: _Reader, path: str, enum: type[E], required: Iterable[E]) 
     return values
 
 
+def _years_table(r: _Reader, path: str, required: Iterable[DefectClass]) -> dict[DefectClass, int]:
+    table = r._get(path)
+    if not isinstance(table, Mapping):
+        raise RuleSetError(r.source, path, "must be a table")
+    values = {
+        r.choice(f"{path}.{key}", DefectClass, key): r.integer(f"{path}.{key}", 1, 10, value)
+        for key, value in table.items()
+    }
+    missing = [m.value for m in required if m not in values]
+    if missing:
+        raise RuleSetError(r.source, path, f"missing {', '.join(missing)}")
+    return values
+
+
 def _deposits(r: _Reader) -> DepositRules:
     return DepositRules(
         bid_bond_pct=r.decimal("deposits.bid_bond_pct", Decimal(0), Decimal(100)),
@@ -318,6 +332,12 @@ def _build(source: str, data: Mapping[str, Any]) -> RuleSet:
             advance_max_pct=r.decimal("contracts.advance_max_pct", Decimal(0), Decimal(100)),
             contract_days=r.integer("contracts.contract_days", 1, 90),
             pass_on_days=r.integer("contracts.pass_on_days", 1, 90),
+            defect_years=_years_table(
+                r,
+                "contracts.defect_years",
+                (DefectClass.MAJOR, DefectClass.PORT, DefectClass.GENERAL, DefectClass.OTHER),
+            ),
+            defect_guarantee_before_final=r.boolean("contracts.defect_guarantee_before_final"),
             source=r.text("contracts.source"),
         ),
         identity=IdentityRules(

@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jangter.bidding.domain.bid import BID_STATUS_LABELS
 from jangter.contracting.domain.contract import STATUS_LABELS as CONTRACT_STATUS_LABELS
 from jangter.contracting.domain.contract import VERSION_LABELS
+from jangter.contracting.domain.guarantee import FAULT_LABELS
 from jangter.contracting.domain.guarantee import KIND_LABELS as GUARANTEE_KIND_LABELS
 from jangter.contracting.domain.guarantee import STATUS_LABELS as GUARANTEE_STATUS_LABELS
 from jangter.evaluation.domain.failed_bids import AFTER_FAILURE_LABELS
@@ -43,6 +44,7 @@ _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
     "version_state": dict(VERSION_LABELS),
     "guarantee_kind": dict(GUARANTEE_KIND_LABELS),
     "guarantee_status": dict(GUARANTEE_STATUS_LABELS),
+    "termination_fault": dict(FAULT_LABELS),
     "kind": dict(KIND_LABELS),
     "category": dict(CATEGORY_LABELS),
     "method": dict(CONTRACT_METHOD_LABELS),

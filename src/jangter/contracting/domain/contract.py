@@ -12,7 +12,7 @@ stays what it is; the terms in force are those of the last version both have sig
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -166,6 +166,14 @@ def delay_penalty(rules: RuleSet, category: Category, contract_amount: int, days
 def days_late(due: date, done: date) -> int:
     """Days after the due date (the due day itself is not late)."""
     return max(0, (done - due).days)
+
+
+def sign_by(rules: RuleSet, award_day: date) -> Ruled[date]:
+    """The day by which the winner signs: the award day + ``contract_days`` (시행령 §69, [U] 10 days); after it the
+    agency may cancel the award (koneps-rules §3.5: the bid bond is then forfeited)."""
+    return rules.ruled(
+        award_day + timedelta(days=rules.contracts.contract_days), "contracts.contract_days", rules.contracts.source
+    )
 
 
 def advance_limit(rules: RuleSet, contract_amount: int) -> Ruled[int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from jangter.kernel.errors import DomainError
 from jangter.kernel.money import require_won, round_won
 from jangter.kernel.procurement import Category
 from jangter.rules.domain import DefectClass, Ruled, RuleSet
@@ -45,3 +46,23 @@ def defect_deposit(rules: RuleSet, defect_class: DefectClass, contract_amount: i
     if rate is None:
         raise ValueError(f"{rules.version} has no defect deposit rate for {defect_class.value}")
     return _deposit(rules, rate, contract_amount, f"deposits.defect_deposit_pct.{defect_class.value}")
+
+
+def defect_class_for(rules: RuleSet, category: Category, chosen: DefectClass | None) -> DefectClass | None:
+    """The work type of a contract's defect-repair guarantee, or None when the rule set asks for none: works take
+    the class the agency chose (그 밖의 공사 when it chose none); goods and services have one only where the rule
+    set has a rate for them (local contracts)."""
+    rates = rules.deposits.defect_deposit_pct
+    if category is Category.WORKS:
+        if chosen is None:
+            return DefectClass.OTHER
+        if chosen in (DefectClass.GOODS, DefectClass.SERVICES) or chosen not in rates:
+            raise DomainError(
+                "defect_class_invalid",
+                "공사의 하자보수보증 공종을 선택하십시오.",
+                "Choose the work type of the works' defect-repair guarantee.",
+                field="defect_class",
+            )
+        return chosen
+    own = DefectClass.GOODS if category is Category.GOODS else DefectClass.SERVICES
+    return own if own in rates else None

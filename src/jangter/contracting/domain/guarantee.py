@@ -3,12 +3,17 @@
 ``requested → issued → accepted | rejected``; ``accepted → released | claimed``. The firm asks an institution for a
 guarantee quoting the contract; the institution sends it straight to Jangter (never through the firm, so it cannot
 be forged); the agency accepts or rejects it.
+
+When a contract ends, each guarantee it holds is released or claimed at once (``settle``): the contract deposit is
+claimed (국고귀속) only when the contract is terminated for the firm's fault, the advance-payment guarantee only for
+an advance not yet settled; the defect-repair guarantee, asked for after the completion, runs for the defect period
+and is released when it ends, unless the agency claims it for a defect not repaired.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from jangter.kernel.states import step
@@ -126,3 +131,40 @@ def mismatches(wanted: Wanted, issued: Issued) -> list[str]:
     if issued.valid_until < wanted.cover_until or issued.valid_from > issued.valid_until:
         problems.append("period")
     return problems
+
+
+class ContractEnd(StrEnum):
+    COMPLETED = "completed"  # the final payment was made
+    TERMINATED_FIRM_FAULT = "firm_fault"  # 계약상대자의 귀책: the firm did not perform
+    TERMINATED_AGREEMENT = "agreement"  # 합의 해지 (or the agency's own reasons)
+
+
+FAULT_LABELS: dict[ContractEnd, tuple[str, str]] = {  # the two ways to terminate
+    ContractEnd.TERMINATED_FIRM_FAULT: ("계약상대자 귀책", "the firm's default"),
+    ContractEnd.TERMINATED_AGREEMENT: ("합의 해지", "by agreement"),
+}
+
+
+def settle(kind: GuaranteeKind, end: ContractEnd, advance_outstanding: int) -> GuaranteeAction | None:
+    """What becomes of an accepted guarantee when its contract ends (None: it stays, the defect guarantee)."""
+    if kind is GuaranteeKind.DEFECT_REPAIR:
+        return None
+    if kind is GuaranteeKind.ADVANCE_PAYMENT:
+        return GuaranteeAction.CLAIM if advance_outstanding > 0 else GuaranteeAction.RELEASE
+    return GuaranteeAction.CLAIM if end is ContractEnd.TERMINATED_FIRM_FAULT else GuaranteeAction.RELEASE
+
+
+def claim_amount(kind: GuaranteeKind, guaranteed: int, advance_outstanding: int) -> int:
+    """What the agency claims from the institution: the whole contract deposit (시행령 §51), the advance not yet
+    settled (never more than the guarantee), or the guaranteed defect deposit."""
+    if kind is GuaranteeKind.ADVANCE_PAYMENT:
+        return min(advance_outstanding, guaranteed)
+    return guaranteed
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day ``years`` later (29 February becomes 1 March); the defect period's end."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28) + timedelta(days=1)

@@ -4,8 +4,8 @@ A contract is paid in an advance (선금, at most the rule set's share of the am
 advance-payment guarantee), progress payments (기성) and one final payment (준공). The advance is settled out of the
 later payments: each progress payment gives back the advance in proportion to the work it pays for (advance ×
 payment ÷ contract amount, rounded down on the running total; [U] the 집행기준 formula is not in the reference), and
-the final payment gives back whatever is left. Nothing is ever paid beyond the contract amount in force, and
-nothing after the final payment.
+the final payment gives back whatever is left. The delay penalty (지체상금) is deducted from the final payment, as far
+as it goes. Nothing is ever paid beyond the contract amount in force, and nothing after the final payment.
 
 Each payment is split between the prime contractor, its subcontractors, labour and materials (하도급지킴이); the
 parts add up to the payment, and no subcontractor is paid beyond its subcontract.
@@ -30,16 +30,18 @@ class PaymentKind(StrEnum):
 
 @dataclass(frozen=True)
 class Paid:
-    """A payment made: what was claimed for the work (``gross``) and the advance it gave back."""
+    """A payment made: what was claimed for the work (``gross``), the advance it gave back and the delay penalty
+    deducted from it."""
 
     kind: PaymentKind
     gross: int
     advance_returned: int = 0
+    penalty: int = 0
 
     @property
     def net(self) -> int:
         """What went out of the agency's account."""
-        return self.gross - self.advance_returned
+        return self.gross - self.advance_returned - self.penalty
 
 
 @dataclass(frozen=True)
@@ -81,10 +83,14 @@ def _refuse(code: str, ko: str, en: str) -> Conflict:
     return Conflict(code, ko, en)
 
 
-def next_payment(ledger: Ledger, kind: PaymentKind, gross: int, *, advance_guaranteed: bool = False) -> Paid:
+def next_payment(
+    ledger: Ledger, kind: PaymentKind, gross: int, *, advance_guaranteed: bool = False, penalty: int = 0
+) -> Paid:
     """The payment to make for a claim of ``gross`` won, with the advance it gives back; or a refusal that says why.
 
-    The final payment is for all the work not yet paid (``gross`` must be exactly that)."""
+    The final payment is for all the work not yet paid (``gross`` must be exactly that); the delay ``penalty`` due
+    is deducted from it as far as it goes (what it cannot cover is the contract deposit's business, not the
+    ledger's)."""
     require_won(gross, "amount")
     if ledger.finished:
         raise _refuse("contract_paid", "준공금이 이미 지급되었습니다.", "The final payment has already been made.")
@@ -124,7 +130,10 @@ def next_payment(ledger: Ledger, kind: PaymentKind, gross: int, *, advance_guara
                 f"The final payment is all that is left (₩{ledger.work_remaining:,}).",
                 field="amount",
             )
-        return Paid(kind, gross, ledger.advance_outstanding)
+        if penalty < 0:
+            raise ValueError("penalty must not be negative")
+        returned = ledger.advance_outstanding
+        return Paid(kind, gross, returned, min(penalty, gross - returned))
     # Counted on the running total, so rounding never drifts: what is left of the advance is never more than the
     # work left to pay for, and the final payment never goes below zero.
     due_so_far = Decimal(ledger.advance_paid) * (ledger.work_paid + gross) / ledger.contract_amount

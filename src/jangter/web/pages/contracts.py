@@ -9,18 +9,20 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from jangter.contracting import guarantees, service
+from jangter.contracting import closing, guarantees, service
 from jangter.contracting.domain.contract import ContractStatus, VersionState
-from jangter.contracting.domain.guarantee import GuaranteeKind, GuaranteeStatus
+from jangter.contracting.domain.guarantee import FAULT_LABELS, ContractEnd, GuaranteeKind, GuaranteeStatus
 from jangter.identity import step_up
 from jangter.identity.domain.roles import Actor, Role, require_role
 from jangter.kernel.calendar import seoul_date
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError, FieldProblem, ValidationProblems
 from jangter.kernel.ids import parse_notice_reference
+from jangter.kernel.procurement import Category
 from jangter.payments import service as payments
 from jangter.payments import subcontracts
 from jangter.payments.domain.ledger import PaymentKind, Recipient, Share
+from jangter.rules.domain import DefectClass
 from jangter.tendering import queries
 from jangter.web.http import Ctx, Form, PageActor, check_csrf
 from jangter.web.i18n import choose_lang
@@ -42,7 +44,13 @@ DONE = (
     "paid",
     "subcontracted",
     "passed_on",
+    "terminated",
+    "guarantee_claimed",
+    "guarantee_released",
 )
+
+
+WORKS_DEFECT_CLASSES = (DefectClass.MAJOR, DefectClass.PORT, DefectClass.GENERAL, DefectClass.OTHER)
 
 
 def _date(reader: FormReader, name: str, *, optional: bool = False) -> date | None:
@@ -84,6 +92,9 @@ def _to_sign(view: service.ContractView, side: str | None) -> int | None:
     return next((v.version for v in view.versions if v.state is waiting), None)
 
 
+REFUSED = (GuaranteeStatus.REJECTED,)
+
+
 def _contract_page(
     request: Request,
     ctx: AppContext,
@@ -111,15 +122,22 @@ def _contract_page(
         for x in listed
         if x.status in (GuaranteeStatus.REQUESTED, GuaranteeStatus.ISSUED, GuaranteeStatus.ACCEPTED)
     }
-    can_request = (
-        side == "supplier"
-        and view.status not in (ContractStatus.COMPLETED, ContractStatus.TERMINATED)
-        and len(open_kinds) < 2
-    )
     money = payments.payments_of(ctx, actor, number)
+    completion_passed = any(d.final and d.status == "passed" for d in money.deliveries)
+    kinds = [
+        k
+        for k in (GuaranteeKind.CONTRACT_DEPOSIT, GuaranteeKind.ADVANCE_PAYMENT)
+        if k not in open_kinds and view.status is not ContractStatus.COMPLETED
+    ]
+    if view.defect_class is not None and completion_passed:
+        defect_given = any(x.kind is GuaranteeKind.DEFECT_REPAIR and x.status not in REFUSED for x in listed)
+        kinds += [] if defect_given else [GuaranteeKind.DEFECT_REPAIR]
+    can_request = side == "supplier" and view.status is not ContractStatus.TERMINATED and bool(kinds)
+    can_end = side == "agency" and view.status not in (ContractStatus.COMPLETED, ContractStatus.TERMINATED)
     subs, shares = subcontracts.for_contract(ctx, actor, number, seoul_date(ctx.clock.now()))
     paying = actor is not None and actor.org_id == view.agency_id and actor.has(Role.FINANCE_OFFICER)
     pay_window = window if paying and step_up.needs_step_up(ctx, actor, window) else None  # type: ignore[arg-type]
+    end_window = window if can_end and step_up.needs_step_up(ctx, actor, window) else None  # type: ignore[arg-type]
     return render(
         request,
         "contract.html",
@@ -138,10 +156,14 @@ def _contract_page(
                 if d.status == "passed" and d.seq not in {c.delivery_seq for c in money.claims}
             ],
             "guarantees": listed,
-            "kinds": [
-                k for k in (GuaranteeKind.CONTRACT_DEPOSIT, GuaranteeKind.ADVANCE_PAYMENT) if k not in open_kinds
-            ],
+            "kinds": kinds,
             "can_request": can_request,
+            "can_end": can_end,
+            "end_step_up": end_window,
+            "faults": list(FAULT_LABELS),
+            "sign_late": view.sign_by is not None
+            and view.status is ContractStatus.DRAFTED
+            and seoul_date(ctx.clock.now()) > view.sign_by,
             "institutions": guarantees.institutions(ctx) if can_request else [],
             "c": view,
             "side": side,
@@ -229,7 +251,12 @@ def _draft_page(
     return render(
         request,
         "contract_draft.html",
-        {"n": notice, "values": values or {}, "errors": errors or {}},
+        {
+            "n": notice,
+            "defect_classes": WORKS_DEFECT_CLASSES if notice.category is Category.WORKS else (),
+            "values": values or {},
+            "errors": errors or {},
+        },
         status=status,
     )
 
@@ -243,10 +270,11 @@ def draft_form(request: Request, ctx: Ctx, actor: PageActor, reference: str) -> 
 def draft(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
     reader = FormReader(form)
     check_csrf(request, reader.text("csrf"))
-    values = {k: reader.text(k) for k in ("starts_on", "ends_on", "deliverables")}
+    values = {k: reader.text(k) for k in ("starts_on", "ends_on", "deliverables", "defect_class")}
     try:
         starts_on = _date(reader, "starts_on")
         ends_on = _date(reader, "ends_on")
+        defect_class = reader.choice("defect_class", DefectClass, None) if reader.text("defect_class") else None
         reader.raise_if_problems()
         assert starts_on is not None
         assert ends_on is not None
@@ -254,7 +282,7 @@ def draft(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Fo
             ctx,
             actor,
             parse_notice_reference(reference)[0],
-            service.DraftTerms(starts_on, ends_on, reader.text("deliverables")),
+            service.DraftTerms(starts_on, ends_on, reader.text("deliverables"), defect_class),
         )
     except (DomainError, ValidationProblems) as exc:
         if isinstance(exc, DomainError) and exc.status in (401, 403, 404):
@@ -312,16 +340,69 @@ def reject_guarantee(request: Request, ctx: Ctx, actor: PageActor, guarantee: st
     return _decide(request, ctx, actor, guarantee, False, reader.text("reason"))
 
 
+@router.post("/guarantees/{guarantee}/claim")
+def claim_guarantee(request: Request, ctx: Ctx, actor: PageActor, guarantee: str, form: Form) -> Response:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    number = guarantees.contract_of(ctx, actor, guarantee)
+    values = {"close_reason": reader.text("reason"), "claim_amount": reader.text("amount")}
+
+    def act() -> None:
+        amount = reader.won("amount") if reader.text("amount") else None
+        reader.raise_if_problems()
+        guarantees.close_defect(ctx, actor, guarantee, claim=True, reason=reader.text("reason"), amount=amount)
+
+    rename = {"reason": "close_reason", "amount": "claim_amount"}
+    return _money_act(request, ctx, actor, number, "guarantee_claimed", act, values, rename)
+
+
+@router.post("/guarantees/{guarantee}/release")
+def release_guarantee(request: Request, ctx: Ctx, actor: PageActor, guarantee: str, form: Form) -> Response:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    number = guarantees.contract_of(ctx, actor, guarantee)
+
+    def act() -> None:
+        guarantees.close_defect(ctx, actor, guarantee, claim=False, reason=reader.text("reason"))
+
+    values = {"close_reason": reader.text("reason")}
+    return _money_act(request, ctx, actor, number, "guarantee_released", act, values, {"reason": "close_reason"})
+
+
+@router.post("/contracts/{number}/termination")
+def terminate(request: Request, ctx: Ctx, actor: PageActor, number: str, form: Form) -> Response:
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    values = {"fault": reader.text("fault"), "termination_reason": reader.text("reason")}
+
+    def act() -> None:
+        fault = reader.choice("fault", ContractEnd, None)
+        reader.raise_if_problems()
+        assert fault is not None
+        closing.terminate(ctx, actor, number, fault, reader.text("reason"))
+
+    return _money_act(request, ctx, actor, number, "terminated", act, values, {"reason": "termination_reason"})
+
+
 def _money_act(
-    request: Request, ctx: AppContext, actor: Actor | None, number: str, done: str, act: Any, values: dict[str, str]
+    request: Request,
+    ctx: AppContext,
+    actor: Actor | None,
+    number: str,
+    done: str,
+    act: Any,
+    values: dict[str, str],
+    rename: dict[str, str] | None = None,
 ) -> Response:
+    """Do it and go back to the contract; or show the contract again with each error next to its field (``rename``:
+    the page's name of a field several forms on the page share)."""
     try:
         act()
     except (DomainError, ValidationProblems) as exc:
         if isinstance(exc, DomainError) and exc.status in (401, 404):
             raise
         status = exc.status if isinstance(exc, DomainError) else 422
-        errors = errors_by_field(exc, choose_lang(request))
+        errors = {(rename or {}).get(k, k): v for k, v in errors_by_field(exc, choose_lang(request)).items()}
         return _contract_page(request, ctx, actor, number, errors=errors, values=values, status=status)
     return RedirectResponse(f"/contracts/{number}?done={done}", status_code=303)
 
