@@ -49,7 +49,7 @@ from jangter.kernel.calendar import SEOUL, WorkingCalendar, seoul_date
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from jangter.kernel.db import Database
-from jangter.kernel.procurement import AwardMethod, Category, ContractMethod, Jurisdiction
+from jangter.kernel.procurement import AwardMethod, BidBond, Category, ContractMethod, Jurisdiction
 from jangter.kernel.randomness import SeededRandomSource
 from jangter.tendering import queries
 from jangter.tendering import service as tendering
@@ -603,6 +603,8 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
                 region=region,
                 a_value=base // 25 if category is Category.WORKS else 0,
                 description=f"{title}. 입찰참가자격: 나라장터 입찰참가자격 등록업체.",
+                # one notice takes the bid bond as a guarantee: a firm asks the sandbox institution before bidding
+                bid_bond=BidBond.GUARANTEE if title.startswith("서울특별시청 본관") else BidBond.UNDERTAKING,
             )
             demo.bids(number, base, group, published)
             progress.advance(steps)

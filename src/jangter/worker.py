@@ -50,8 +50,9 @@ def run_due_events_once(ctx: AppContext) -> int:
     except Exception:  # the search engine is away: notices wait in the queue, nothing else stops
         log.warning("search index catch-up or alerts failed; will retry", exc_info=True)
     released = guarantees.release_expired(ctx)  # defect-repair guarantees at the end of their period
+    released += guarantees.release_bid_bonds(ctx)  # bid bonds once the tender has moved on
     if released:
-        log.info("%d defect-repair guarantee(s) released at the end of their period", released)
+        log.info("%d guarantee(s) released: defect periods ended, tenders decided", released)
     delivered, failed = calls.deliver_due(ctx)  # guarantee requests, releases and claims to the institutions
     if delivered or failed:
         log.info("calls to outside systems: %d delivered, %d to retry", delivered, failed)

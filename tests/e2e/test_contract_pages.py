@@ -16,7 +16,7 @@ from jangter.contracting import service as contracting
 from jangter.guarantor.app import signed
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
-from jangter.kernel.procurement import Category
+from jangter.kernel.procurement import BidBond, Category
 from jangter.kernel.transfers import FileExport
 from jangter.payments import service as payments
 from jangter.payments import subcontracts
@@ -301,3 +301,37 @@ def test_a_works_contract_is_drafted_with_its_defect_work_type(
     made = client.post(f"/agency/notices/{notice}/contract", data=data | {"defect_class": "general"})
     assert "계약서를 만들었습니다" in made.text and "도로·하천·상하수도 관로·일반 건축 등" in made.text
     assert "업체 서명 기한" in made.text and "2026-11-21" in made.text  # award day + 10 days (koneps-rules §5, [U])
+
+
+def test_the_bid_form_states_the_undertaking_or_asks_for_the_bid_bond_guarantee(
+    client: TestClient, ctx: AppContext, clock: OffsetClock
+) -> None:
+    """koneps-rules §3.5: the bond as a payment undertaking (지급각서) or as a guarantee before the bid."""
+    world = make_world(ctx, firms=1)
+    plain = world.publish(title="청사 LED 조명 교체 구매")
+    bonded = world.publish(title="청사 CCTV 교체 구매", bid_bond=BidBond.GUARANTEE)
+    key = Ed25519PrivateKey.generate()
+    new = guarantees.NewInstitution("서울보증보험(시험)", "104-81-00000", "http://127.0.0.1:9", public_b64(key))
+    guarantees.register_institution(ctx, world.operator, new)
+    assert "지급각서 (입찰 참가로 갈음)" in client.get(f"/notices/{plain}").text
+    public = client.get(f"/notices/{bonded}").text
+    assert "보증서 전자납부" in public and "5,100,000원" in public  # 5 % of ₩102,000,000 (base + 2 %)
+
+    sign_in(client, "bid0@firm.kr")
+    form = client.get(f"/notices/{plain}/bid")
+    assert 'id="undertaking"' in form.text and "입찰금액의 5%를 입찰보증금으로 납부" in form.text
+    form = client.get(f"/notices/{bonded}/bid")
+    assert "입찰보증서가 접수되기 전에는 입찰할 수 없습니다" in form.text
+    bad = client.post(f"/notices/{bonded}/bid-bond", data={"csrf": csrf_of(form.text), "institution": "x"})
+    assert bad.status_code == 422 and error_next_to(bad.text, "institution")
+    asked = client.post(
+        f"/notices/{bonded}/bid-bond",
+        data={"csrf": csrf_of(form.text), "institution": str(guarantees.institutions(ctx)[0].id)},
+    )
+    assert asked.status_code == 200 and "입찰보증서를 요청했습니다" in asked.text
+    assert "보증기관 처리 대기" in asked.text and 'action="/notices/' + bonded + '/bid-bond"' not in asked.text
+
+    client.cookies.clear()
+    sign_in(client, "officer@gov.kr")
+    draft_form = client.get("/agency/notices/new")
+    assert 'name="bid_bond"' in draft_form.text and "보증서 전자납부" in draft_form.text

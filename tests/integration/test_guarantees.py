@@ -43,8 +43,12 @@ from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError
 from jangter.kernel.transfers import FileExport
 from jangter.notifications import calls
+from jangter.payments import service as payments
+from jangter.payments.domain.ledger import PaymentKind
+from jangter.payments.orm import PaymentClaim
+from tests.support import OPENING as OPENING_AT
 from tests.support import PASSWORD as PEOPLE_PASSWORD
-from tests.support import World, award_goods_notice, make_world, public_b64
+from tests.support import World, actor_by_email, award_goods_notice, make_world, public_b64
 
 PASSWORD = "clerk-pass"
 TERMS = contracting.DraftTerms(date(2026, 12, 1), date(2027, 3, 31), "LED 조명기구 납품")
@@ -475,3 +479,147 @@ def test_a_claim_reaches_the_institution_once_even_when_it_was_down_and_forged_o
     assert httpx.post(url, json=unknown, timeout=5).status_code == 404
     released = guarantees.signed(ctx, envelope["message"] | {"type": "guarantee.released"})
     assert httpx.post(url, json=released, timeout=5).status_code == 409  # claimed already: not released too
+
+
+class WorkerProcess:
+    """``jangter worker`` as its own process on the test's database, killed with SIGKILL whenever the test likes."""
+
+    def __init__(self, database_url: str, var_dir: Path, signer: Any) -> None:
+        self.database_url, self.var_dir = database_url, var_dir
+        var_dir.mkdir(parents=True, exist_ok=True)
+        (var_dir / "platform-signing-key.pem").write_bytes(  # the platform's key, as the server's
+            signer.private_key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        env = os.environ | {
+            "JANGTER_ENV": "test",
+            "JANGTER_SECRET_KEY": "w" * 40,
+            "JANGTER_DATABASE_URL": self.database_url,
+            "JANGTER_VAR_DIR": str(self.var_dir),
+            "JANGTER_WORKER_INTERVAL_SECONDS": "0.2",
+        }
+        jangter = str(Path(sys.executable).parent / "jangter")
+        self.process = subprocess.Popen(
+            [jangter, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+
+    def kill(self) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+
+class BankDown:
+    def send(self, orders: list[Any]) -> None:
+        raise ConnectionError("the bank's channel is down")
+
+
+def _kill_until(
+    worker: WorkerProcess, done: Callable[[], bool], pending: Callable[[], int], between: Callable[[], None]
+) -> list[int]:
+    """Start the worker and SIGKILL it again and again (the first time early, before its first pass is through)
+    until ``done``; returns how much was still pending at each kill."""
+    at_kill = []
+    pauses = iter([0.5, 0.9, 1.4, 2.0, 2.5, 3.0, 3.0, 3.0, 4.0, 4.0, 5.0, 5.0, 6.0, 6.0, 8.0, 8.0])
+    while not done():
+        pause = next(pauses, None)
+        assert pause is not None, "the work did not complete"
+        worker.start()
+        time.sleep(pause)
+        worker.kill()
+        at_kill.append(pending())
+        between()
+    return at_kill
+
+
+def test_a_worker_killed_again_and_again_still_delivers_every_request_and_payment_exactly_once(
+    ctx: AppContext, clock: OffsetClock, institution: Institution, database_url: str, tmp_path: Path
+) -> None:
+    """Issue #8 Reliability with a real worker process: SIGKILL in the middle of delivering guarantee requests and
+    handing payment orders to the bank; when it returns, every request reached the institution once and every
+    payment is in the bank file once."""
+    world = make_world(ctx, firms=2)
+    numbers = [world.publish(title=f"청사 조명 교체 구매 {i}") for i in range(3)]
+    for number in numbers:
+        world.bid(number, 0, 89_100_000, (1, 5))
+        world.bid(number, 1, 88_700_000, (2, 6))
+    clock.set(OPENING_AT)
+    contracts = []
+    for number in numbers:
+        world.open(number)
+        world.award(number)
+        contract = contracting.draft(ctx, world.officer, number, TERMS)
+        firm = next(
+            f for f in world.firms if f.org_id == contracting.get_contract(ctx, world.officer, contract).firm_id
+        )
+        contracting.sign(ctx, firm, contract, 1)
+        contracting.sign(ctx, world.officer, contract, 1)
+        contracts.append((contract, firm))
+    new = guarantees.NewInstitution("서울보증보험(시험)", "104-81-00000", institution.url, public_b64(institution.key))
+    institution_id = guarantees.register_institution(ctx, world.operator, new)
+    references = [
+        guarantees.request(ctx, firm, contract, GuaranteeKind.CONTRACT_DEPOSIT, institution_id)
+        for contract, firm in contracts
+    ]
+    worker = WorkerProcess(database_url, tmp_path / "worker-var", ctx.signer)
+
+    def undelivered() -> int:
+        with ctx.db.reading() as session:
+            return int(
+                session.scalar(
+                    select(func.count()).select_from(calls.OutboxCall).where(calls.OutboxCall.delivered_at.is_(None))
+                )
+                or 0
+            )
+
+    def approve_pending() -> None:
+        for request_id, _, state in institution.rows():
+            if state == "pending":
+                institution.approve(request_id)
+
+    kills = _kill_until(worker, lambda: undelivered() == 0, undelivered, approve_pending)
+    approve_pending()
+    assert kills[0] == len(contracts)  # the first kill came before anything was delivered
+    assert sorted(row[1] for row in institution.rows()) == sorted(references)  # each request there, once
+    for (contract, firm), reference in zip(contracts, references, strict=True):
+
+        def issued(number: str = contract, who: Any = firm) -> bool:
+            return status_of(ctx, who, number).status is GuaranteeStatus.ISSUED
+
+        _wait(issued)
+        guarantees.decide(ctx, world.officer, reference, accept=True)
+
+    inspector_email, finance_email = "inspector@gov.kr", "finance@gov.kr"
+    for email, role in ((inspector_email, Role.INSPECTOR), (finance_email, Role.FINANCE_OFFICER)):
+        add_member(
+            ctx, world.operator, world.officer.org_id, NewPerson(email, email, PEOPLE_PASSWORD, frozenset({role}))
+        )
+    inspector, finance = actor_by_email(ctx, inspector_email), actor_by_email(ctx, finance_email)
+    down = replace(ctx, transfers=BankDown())
+    nets = {}
+    for contract, firm in contracts:
+        amount = contracting.get_contract(ctx, firm, contract).amount
+        final = payments.report_delivery(ctx, firm, contract, final=True, description="전량 납품")
+        payments.inspect(ctx, inspector, contract, final, passed=True)
+        supply = amount * 10 // 11
+        invoice = payments.TaxInvoice("20261201-41000000-00000001", date(2026, 12, 1), supply, amount - supply)
+        payments.claim(ctx, firm, contract, PaymentKind.FINAL, amount, invoice, delivery=final)
+        nets[payments.pay(down, finance, contract, 1)] = amount  # paid; the bank's channel is down: not handed over
+
+    def unexported() -> int:
+        with ctx.db.reading() as session:
+            return int(
+                session.scalar(select(func.count()).select_from(PaymentClaim).where(PaymentClaim.exported_at.is_(None)))
+                or 0
+            )
+
+    kills += _kill_until(worker, lambda: unexported() == 0, unexported, lambda: None)
+    [bank_file] = (tmp_path / "worker-var" / "transfers").glob("transfers-*.csv")
+    with bank_file.open(encoding="utf-8") as handle:
+        lines = [(line["reference"], int(line["amount_won"])) for line in csv.DictReader(handle)]
+    assert sorted(lines) == sorted(nets.items())  # every payment once, at its amount
+    assert len(kills) >= 2

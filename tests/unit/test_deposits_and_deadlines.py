@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from jangter.contracting.domain.deposits import bid_bond, contract_deposit, defect_deposit
+from jangter.contracting.domain.deposits import bid_bond, bid_bond_ceiling, contract_deposit, defect_deposit
 from jangter.kernel.calendar import KoreanCalendar
-from jangter.kernel.procurement import Category, Jurisdiction
+from jangter.kernel.errors import DomainError
+from jangter.kernel.procurement import BidBond, Category, Jurisdiction
 from jangter.payments.domain.deadlines import inspection_due, payment_due
 from jangter.rules.domain import DefectClass, RuleBook, RuleSet
+from jangter.tendering.domain.terms import check_bid_bond
 
 LAST_DAY = date(2024, 12, 31)  # the local temporary measure's last day (addendum Q6 [C] kosca)
 DAY_AFTER = date(2025, 1, 1)
@@ -23,6 +25,24 @@ def test_contract_deposit_is_10_percent_for_goods_and_15_for_works_rounded_up(na
     works = contract_deposit(national, Category.WORKS, 1_000_000_001)
     assert works.value.amount == 150_000_001  # 150,000,000.15 → up
     assert works.rule == "deposits.contract_deposit_pct.works" and works.version == national.version
+
+
+def test_the_bid_bond_guarantee_is_asked_on_the_top_of_the_reserve_range(national: RuleSet, local: RuleSet) -> None:
+    # koneps-rules §3.5 (5 %) and §3.2 (±2 % national, ±3 % local); [U] docs/rules.md: the bid itself is sealed
+    assert bid_bond_ceiling(national, 100_000_000, None).value.amount == 5_100_000  # 5 % of ₩102,000,000
+    assert bid_bond_ceiling(local, 100_000_000, None).value.amount == 5_150_000
+    assert bid_bond_ceiling(national, 123_456_789, Decimal(3)).value.amount == 6_358_025  # 127,160,493 ceil → ×5 %
+    assert bid_bond_ceiling(national, 1, None).rule == "deposits.bid_bond_pct"
+
+
+def test_a_payment_undertaking_only_where_the_rule_set_allows_it(national: RuleSet) -> None:
+    # koneps-rules §3.5: bidders are "often" let to submit a 지급각서 instead of the bond
+    check_bid_bond(national, BidBond.UNDERTAKING)
+    strict = replace(national, deposits=replace(national.deposits, bid_bond_undertaking=False))
+    check_bid_bond(strict, BidBond.GUARANTEE)
+    with pytest.raises(DomainError) as refused:
+        check_bid_bond(strict, BidBond.UNDERTAKING)
+    assert refused.value.code == "bid_bond_undertaking_not_allowed" and refused.value.field == "bid_bond"
 
 
 def test_bid_bond_is_5_percent_of_the_bid(national: RuleSet) -> None:

@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 from jangter.bidding.domain import envelope as env
 from jangter.bidding.domain.bid import BidStatus
 from jangter.bidding.orm import Bid
+from jangter.contracting.domain.guarantee import GuaranteeKind, GuaranteeStatus
+from jangter.contracting.orm import Guarantee
 from jangter.identity import passkeys, security_log, step_up
 from jangter.identity.domain import firm_profile
 from jangter.identity.domain.roles import Actor, Role, require_approved_supplier, require_role
@@ -40,6 +42,7 @@ from jangter.kernel.db import DeadlinePassed, UTCDateTime, is_deadline_violation
 from jangter.kernel.errors import Conflict, DomainError, NotFound
 from jangter.kernel.idempotency import IdempotencyClaim
 from jangter.kernel.ids import display_number
+from jangter.kernel.procurement import BidBond
 from jangter.kernel.signing import PlatformSigner
 from jangter.rules.domain import SameOrigin
 from jangter.tendering.domain.notice import NoticeStatus
@@ -173,6 +176,18 @@ _KEY_FOR_BID = (
     )
     .scalar_subquery()
 )
+_GUARANTEES = cast(Table, Guarantee.__table__)
+#: The firm's bid bond for the notice, accepted (a notice that takes the bond as a guarantee, koneps-rules §3.5).
+_BOND_FOR_BID = (
+    select(_GUARANTEES.c.id)
+    .where(
+        _GUARANTEES.c.notice_id == _NOTICES.c.id,
+        _GUARANTEES.c.firm_id == bindparam("firm_id"),
+        _GUARANTEES.c.kind == GuaranteeKind.BID_BOND.value,
+        _GUARANTEES.c.status == GuaranteeStatus.ACCEPTED.value,
+    )
+    .exists()
+)
 _ORGS = cast(Table, Organisation.__table__)
 _FIRM_PROFILE = select(_ORGS.c.supplies, _ORGS.c.region).where(_ORGS.c.id == bindparam("firm_id"))
 #: The notice, the firm's signing key and what the firm is registered for, in one round trip (the hot path).
@@ -190,6 +205,8 @@ _NOTICE_FOR_BID = select(
     _NOTICES.c.round,
     _NOTICES.c.order,
     _NOTICES.c.pq_allowed,
+    _NOTICES.c.bid_bond,
+    _BOND_FOR_BID.label("bid_bond_accepted"),
     _NOTICES.c.rule_set_version,
 ).where(_NOTICES.c.number == bindparam("number"))
 
@@ -354,6 +371,14 @@ def submit_bid(
                 notice_region=notice.region,
             ):
                 raise refused
+            if notice.bid_bond == BidBond.GUARANTEE.value and not notice.bid_bond_accepted:
+                raise Conflict(
+                    "bid_bond_required",
+                    "이 공고는 입찰보증서가 필요합니다. 보증기관에 입찰보증서를 요청하고, 보증서가 장터에 접수된 뒤에 "
+                    "입찰하십시오.",
+                    "This notice needs a bid-bond guarantee: ask an institution for one, and bid once it has reached "
+                    "Jangter.",
+                )
             if envelope.suite is env.SuiteId.PQ and not notice.pq_allowed:
                 raise DomainError(
                     "suite_not_allowed",

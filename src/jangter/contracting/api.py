@@ -74,6 +74,9 @@ class ContractOut(BaseModel):
     versions: list[VersionOut]
     sign_by: date | None = Field(description="The winner signs by this day (award day + the rule set's days)")
     defect_class: str | None = Field(description="The defect-repair guarantee's work type (none: not required)")
+    bid_bond_forfeit: int | None = Field(
+        description="Bid bond owed under the payment undertaking (지급각서) by a winner that never signed"
+    )
     termination: dict[str, str] | None = Field(description="When, why and whose fault, once terminated")
     created_at: datetime
     updated_at: datetime
@@ -117,6 +120,7 @@ class ContractOut(BaseModel):
             ],
             sign_by=view.sign_by,
             defect_class=None if view.defect_class is None else view.defect_class.value,
+            bid_bond_forfeit=view.bid_bond_forfeit,
             termination=None
             if view.terminated_at is None
             else {
@@ -403,3 +407,29 @@ def release(ctx: Ctx, actor: ApiActor, guarantee: str, body: RejectIn) -> Respon
 def terminate(ctx: Ctx, actor: ApiActor, number: str, body: TerminationIn) -> ContractOut:
     closing.terminate(ctx, actor, number, body.fault, body.reason)
     return ContractOut.of(service.get_contract(ctx, actor, number))
+
+
+class BidBondIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    institution_id: int = Field(ge=1)
+
+
+@router.post(
+    "/notices/{reference}/bid-bond",
+    status_code=201,
+    response_model=list[GuaranteeOut],
+    summary="Ask an institution for a bid-bond guarantee before bidding (firm's company administrator)",
+)
+def request_bid_bond(ctx: Ctx, actor: ApiActor, reference: str, body: BidBondIn) -> list[GuaranteeOut]:
+    number = parse_notice_reference(reference)[0]
+    guarantees.request_bid_bond(ctx, actor, number, body.institution_id)
+    return [GuaranteeOut.of(v) for v in guarantees.bid_bonds_of(ctx, actor, number)]
+
+
+@router.get(
+    "/notices/{reference}/bid-bond",
+    response_model=list[GuaranteeOut],
+    summary="The notice's bid bonds: a firm's own, or all of them for the notice's agency",
+)
+def bid_bonds(ctx: Ctx, actor: ApiActor, reference: str) -> list[GuaranteeOut]:
+    return [GuaranteeOut.of(v) for v in guarantees.bid_bonds_of(ctx, actor, parse_notice_reference(reference)[0])]

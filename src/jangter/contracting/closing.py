@@ -2,7 +2,8 @@
 
 A contract not completed is terminated for the firm's fault (it did not sign by the deadline, or did not perform)
 or by agreement. Its guarantees follow at once (``guarantee.settle``): the contract deposit is claimed only for the
-firm's fault, the advance-payment guarantee only for an advance not yet settled; each institution is told through
+firm's fault, the advance-payment guarantee only for an advance not yet settled; a winner that never signed forfeits
+its bid bond (claimed from its guarantee, or owed under its payment undertaking); each institution is told through
 the call outbox. The firm's administrators get a mail; the public log records the termination. Claims already made
 stay payable: the work was done.
 """
@@ -41,12 +42,16 @@ def terminate(ctx: AppContext, actor: Actor | None, number: str, fault: Contract
         contract = load_contract(session, number, for_update=True)
         officer = require_role(require_party(actor, contract), Role.PROCUREMENT_OFFICER, org_id=contract.agency_id)
         before = contract.status
+        unsigned = before == ContractStatus.DRAFTED.value
         contract.status = transition(ContractStatus(contract.status), ContractAction.TERMINATE).value
         contract.terminated_at, contract.terminated_by = now, officer.person_id
         contract.termination_fault, contract.termination_reason = fault.value, reason.strip()
         contract.updated_at = now
         outstanding = ledger_of(session, ctx, contract, paid_only=True).advance_outstanding
         guarantees.settle(ctx, session, contract, fault, outstanding, officer, reason.strip())
+        forfeit = 0
+        if unsigned and fault is ContractEnd.TERMINATED_FIRM_FAULT:
+            forfeit = guarantees.forfeit_bid_bond(ctx, session, contract, officer)
         audit.record(
             session,
             at=now,
@@ -55,13 +60,24 @@ def terminate(ctx: AppContext, actor: Actor | None, number: str, fault: Contract
             entity_type="contract",
             entity_id=number,
             before={"status": before},
-            after={"status": contract.status, "fault": fault.value, "advance_outstanding": outstanding},
+            after={
+                "status": contract.status,
+                "fault": fault.value,
+                "advance_outstanding": outstanding,
+                "bid_bond_forfeited": forfeit,
+            },
             reason=reason.strip(),
         )
         translog.append(
             session, "contract.terminated", number, {"fault": fault.value, "firm_id": contract.firm_id}, now
         )
         ko, en = FAULT_LABELS[fault]
+        owed_ko = owed_en = ""
+        if contract.bid_bond_forfeit:
+            owed_ko = f"\n입찰보증금 지급각서에 따라 ₩{contract.bid_bond_forfeit:,}을 발주기관에 납부하여야 합니다."
+            owed_en = (
+                f" Under the payment undertaking, ₩{contract.bid_bond_forfeit:,} of bid bond is owed to the agency."
+            )
         for person_id, email in people_with(session, contract.firm_id, Role.COMPANY_ADMIN):
             outbox.enqueue(
                 session,
@@ -69,9 +85,9 @@ def terminate(ctx: AppContext, actor: Actor | None, number: str, fault: Contract
                 to=email,
                 subject=f"[장터] 계약 {number} 해지 ({ko})",
                 body=(
-                    f"계약 {number} ({contract.title})이 해지되었습니다: {ko}.\n사유: {reason.strip()}\n"
+                    f"계약 {number} ({contract.title})이 해지되었습니다: {ko}.\n사유: {reason.strip()}{owed_ko}\n"
                     f"{ctx.base_url}/contracts/{number}\n\n"
-                    f"Contract {number} was terminated ({en}). Reason: {reason.strip()}"
+                    f"Contract {number} was terminated ({en}). Reason: {reason.strip()}{owed_en}"
                 ),
                 at=now,
             )

@@ -15,22 +15,31 @@ import base64
 import binascii
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from jangter.bidding.orm import Bid
 from jangter.contracting.domain import guarantee as g
 from jangter.contracting.domain.contract import ContractAction, ContractStatus, advance_limit
 from jangter.contracting.domain.contract import transition as contract_transition
-from jangter.contracting.domain.deposits import defect_deposit
+from jangter.contracting.domain.deposits import bid_bond, bid_bond_ceiling, defect_deposit
 from jangter.contracting.orm import Contract, Guarantee, GuaranteeInstitution
 from jangter.contracting.service import load_contract, require_party
+from jangter.evaluation.orm import Opening
 from jangter.identity import security_log
 from jangter.identity.domain.registration_number import normalise_brn
-from jangter.identity.domain.roles import Actor, OrgKind, RegistrationStatus, Role, require_role
+from jangter.identity.domain.roles import (
+    Actor,
+    OrgKind,
+    RegistrationStatus,
+    Role,
+    require_approved_supplier,
+    require_role,
+)
 from jangter.identity.orm import Organisation
 from jangter.identity.service import audit_actor
 from jangter.kernel import audit, counters, translog
@@ -39,10 +48,14 @@ from jangter.kernel.calendar import seoul_date
 from jangter.kernel.canonical import canonical_json
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError, NotFound
+from jangter.kernel.procurement import BidBond
 from jangter.kernel.signing import verify_signature
 from jangter.notifications import calls
 from jangter.payments.orm import DeliveryReport
 from jangter.rules.domain import DefectClass
+from jangter.tendering.domain.notice import NoticeStatus
+from jangter.tendering.orm import Notice
+from jangter.tendering.service import load_notice
 
 
 @dataclass(frozen=True)
@@ -172,10 +185,114 @@ def _wanted(ctx: AppContext, session: Session, contract: Contract, kind: g.Guara
     return deposit, g.years_after(seoul_date(completed), rules.contracts.defect_years[defect_class])
 
 
+@dataclass(frozen=True)
+class _Ask:
+    """One request to an institution: what it is for (a contract, or a notice for a bid bond) and how much."""
+
+    kind: g.GuaranteeKind
+    number: str  # the contract's number, or the notice's for a bid bond
+    title: str
+    firm_id: int
+    agency_id: int
+    amount: int
+    cover_until: date
+    contract_id: int | None = None
+    notice_id: int | None = None
+
+
+def _institution(session: Session, institution_id: int) -> GuaranteeInstitution:
+    institution = session.get(GuaranteeInstitution, institution_id)
+    if institution is None or session.get(Organisation, institution_id) is None:
+        raise DomainError(
+            "institution_unknown", "보증기관을 선택하십시오.", "Choose a guarantee institution.", field="institution"
+        )
+    return institution
+
+
+def _send(ctx: AppContext, session: Session, ask: _Ask, institution_id: int, admin: Actor) -> str:
+    """Record the request and queue it for the institution (signed, through the call outbox); Jangter's reference."""
+    now = ctx.clock.now()
+    institution = _institution(session, institution_id)
+    if ask.amount <= 0:
+        raise Conflict("no_guarantee_due", "필요한 보증금이 없습니다.", "No guarantee is due here.")
+    subject = Guarantee.contract_id == ask.contract_id if ask.contract_id else Guarantee.notice_id == ask.notice_id
+    open_one = session.scalar(
+        select(Guarantee.reference).where(
+            subject,
+            Guarantee.firm_id == ask.firm_id,
+            Guarantee.kind == ask.kind.value,
+            Guarantee.status.in_([s.value for s in g.OPEN]),
+        )
+    )
+    if open_one is not None:
+        raise Conflict(
+            "guarantee_open",
+            f"이미 진행 중인 보증 요청이 있습니다 ({open_one}).",
+            f"A guarantee of this kind is already under way ({open_one}).",
+        )
+    year = seoul_date(now).year
+    reference = f"G{year % 100:02d}{counters.next_value(session, f'guarantee:{year}'):09d}"
+    session.add(
+        Guarantee(
+            reference=reference,
+            kind=ask.kind.value,
+            contract_id=ask.contract_id,
+            notice_id=ask.notice_id,
+            firm_id=ask.firm_id,
+            agency_id=ask.agency_id,
+            institution_id=institution_id,
+            amount_required=ask.amount,
+            cover_until=ask.cover_until,
+            status=g.GuaranteeStatus.REQUESTED.value,
+            requested_at=now,
+            requested_by=admin.person_id,
+        )
+    )
+    firm = session.get(Organisation, ask.firm_id)
+    agency = session.get(Organisation, ask.agency_id)
+    assert firm is not None
+    assert agency is not None
+    message = {
+        "type": "guarantee.request",
+        "request": reference,
+        "kind": ask.kind.value,
+        "contract": ask.number,  # the number the guarantee quotes: the contract's, or the notice's for a bid bond
+        "title": ask.title,
+        "firm": {"business_number": firm.business_number, "name": firm.name},
+        "creditor": {"name": agency.name, "agency_code": agency.agency_code},
+        "amount": ask.amount,
+        "cover_until": ask.cover_until.isoformat(),
+        "requested_at": now.isoformat(),
+    }
+    calls.enqueue(
+        session,
+        key=f"guarantee-request:{reference}",
+        url=f"{institution.api_url}/requests",
+        body=signed(ctx, message),
+        at=now,
+    )
+    audit.record(
+        session,
+        at=now,
+        actor=audit_actor(admin),
+        action="guarantee.request",
+        entity_type="notice" if ask.notice_id else "contract",
+        entity_id=ask.number,
+        after={"reference": reference, "kind": ask.kind.value, "institution_id": institution_id, "amount": ask.amount},
+    )
+    return reference
+
+
 def request(ctx: AppContext, actor: Actor | None, number: str, kind: g.GuaranteeKind, institution_id: int) -> str:
     """The firm's company administrator asks an institution for a guarantee on the contract; returns Jangter's
     reference. The request goes out through the call outbox."""
-    now = ctx.clock.now()
+    if kind is g.GuaranteeKind.BID_BOND:
+        raise DomainError(
+            "guarantee_kind_invalid",
+            "입찰보증서는 공고에서 요청합니다.",
+            "A bid bond is asked for on its notice.",
+            field="kind",
+        )
     with ctx.uow() as uow:
         session = uow.session
         contract = load_contract(session, number, for_update=True)
@@ -185,81 +302,56 @@ def request(ctx: AppContext, actor: Actor | None, number: str, kind: g.Guarantee
             closed and kind is not g.GuaranteeKind.DEFECT_REPAIR
         ):
             raise Conflict("contract_closed", "끝난 계약입니다.", "This contract is closed.")
-        institution = session.get(GuaranteeInstitution, institution_id)
-        org = session.get(Organisation, institution_id)
-        if institution is None or org is None:
-            raise DomainError(
-                "institution_unknown",
-                "보증기관을 선택하십시오.",
-                "Choose a guarantee institution.",
-                field="institution",
-            )
+        _institution(session, institution_id)
         amount, cover_until = _wanted(ctx, session, contract, kind)
-        if amount <= 0:
-            raise Conflict(
-                "no_guarantee_due", "이 계약에는 필요한 보증금이 없습니다.", "No guarantee is due on this contract."
-            )
-        open_one = session.scalar(
-            select(Guarantee.reference).where(
-                Guarantee.contract_id == contract.id,
-                Guarantee.kind == kind.value,
-                Guarantee.status.in_([s.value for s in g.OPEN]),
-            )
-        )
-        if open_one is not None:
-            raise Conflict(
-                "guarantee_open",
-                f"이미 진행 중인 보증 요청이 있습니다 ({open_one}).",
-                f"A guarantee of this kind is already under way ({open_one}).",
-            )
-        year = seoul_date(now).year
-        reference = f"G{year % 100:02d}{counters.next_value(session, f'guarantee:{year}'):09d}"
-        row = Guarantee(
-            reference=reference,
-            kind=kind.value,
+        ask = _Ask(
+            kind,
+            contract.number,
+            contract.title,
+            contract.firm_id,
+            contract.agency_id,
+            amount,
+            cover_until,
             contract_id=contract.id,
-            firm_id=contract.firm_id,
-            agency_id=contract.agency_id,
-            institution_id=institution_id,
-            amount_required=amount,
-            cover_until=cover_until,
-            status=g.GuaranteeStatus.REQUESTED.value,
-            requested_at=now,
-            requested_by=admin.person_id,
         )
-        session.add(row)
-        firm = session.get(Organisation, contract.firm_id)
-        agency = session.get(Organisation, contract.agency_id)
-        assert firm is not None
-        assert agency is not None
-        message = {
-            "type": "guarantee.request",
-            "request": reference,
-            "kind": kind.value,
-            "contract": contract.number,
-            "title": contract.title,
-            "firm": {"business_number": firm.business_number, "name": firm.name},
-            "creditor": {"name": agency.name, "agency_code": agency.agency_code},
-            "amount": amount,
-            "cover_until": cover_until.isoformat(),
-            "requested_at": now.isoformat(),
-        }
-        calls.enqueue(
-            session,
-            key=f"guarantee-request:{reference}",
-            url=f"{institution.api_url}/requests",
-            body=signed(ctx, message),
-            at=now,
+        reference = _send(ctx, session, ask, institution_id, admin)
+        uow.commit()
+        return reference
+
+
+def request_bid_bond(ctx: AppContext, actor: Actor | None, notice_number: str, institution_id: int) -> str:
+    """입찰보증서: before bidding on a notice that takes the bond as a guarantee, the firm's company administrator
+    asks an institution for one, on the highest bid that can win (the sealed amount stays sealed); Jangter accepts
+    it by itself when it arrives and answers the request (koneps-rules §5: bid guarantees are confirmed by the
+    system)."""
+    admin = require_role(actor, Role.COMPANY_ADMIN)
+    require_approved_supplier(admin)
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        session = uow.session
+        notice = load_notice(session, notice_number, for_update=True)
+        if notice.bid_bond != BidBond.GUARANTEE.value:
+            raise Conflict(
+                "bid_bond_not_needed",
+                "이 공고는 입찰보증금을 지급각서로 갈음합니다. 보증서가 필요하지 않습니다.",
+                "This notice takes the bid bond as a payment undertaking; no guarantee is needed.",
+            )
+        if notice.status != NoticeStatus.PUBLISHED.value or now >= notice.deadline_at:
+            raise Conflict("notice_not_open", "입찰을 받고 있는 공고가 아닙니다.", "This notice is not open for bids.")
+        rules = ctx.rules.version(notice.rule_set_version or "")
+        amount = bid_bond_ceiling(rules, notice.base_amount, notice.reserve_range_pct).value.amount
+        cover_until = seoul_date(notice.opening_at) + timedelta(days=rules.deposits.bid_bond_cover_days)
+        ask = _Ask(
+            g.GuaranteeKind.BID_BOND,
+            notice.number,
+            notice.title,
+            admin.org_id,
+            notice.agency_id,
+            amount,
+            cover_until,
+            notice_id=notice.id,
         )
-        audit.record(
-            session,
-            at=now,
-            actor=audit_actor(admin),
-            action="guarantee.request",
-            entity_type="contract",
-            entity_id=contract.number,
-            after={"reference": reference, "kind": kind.value, "institution_id": institution_id, "amount": amount},
-        )
+        reference = _send(ctx, session, ask, institution_id, admin)
         uow.commit()
         return reference
 
@@ -365,18 +457,29 @@ def receive_issued(ctx: AppContext, envelope: dict[str, Any]) -> str:
     raise _refuse(ctx, code, ko, en, status, reference[:40], detail, institution.org_id)
 
 
+def _number_of(session: Session, row: Guarantee) -> str:
+    """The number the guarantee quotes: its contract's, or its notice's for a bid bond."""
+    if row.contract_id is not None:
+        contract = session.get(Contract, row.contract_id)
+        assert contract is not None
+        return contract.number
+    notice = session.get(Notice, row.notice_id)
+    assert notice is not None
+    return notice.number
+
+
 def _issue(
     session: Session, row: Guarantee, issued: g.Issued, envelope: dict[str, Any], now: datetime
 ) -> tuple[str, str, str, int, dict[str, Any]] | None:
-    """Record the issued guarantee on its request; or why it cannot be (nothing written then)."""
-    contract = session.get(Contract, row.contract_id)
+    """Record the issued guarantee on its request; or why it cannot be (nothing written then). A bid bond is
+    accepted at once: the system confirms bid guarantees (koneps-rules §5)."""
+    number = _number_of(session, row)
     firm = session.get(Organisation, row.firm_id)
-    assert contract is not None
     assert firm is not None
     wanted = g.Wanted(
         row.reference,
         g.GuaranteeKind(row.kind),
-        contract.number,
+        number,
         firm.business_number or "",
         row.amount_required,
         row.cover_until,
@@ -396,22 +499,36 @@ def _issue(
     row.valid_from, row.valid_until = issued.valid_from, issued.valid_until
     row.document = canonical_json(envelope).decode()
     row.issued_at = now
+    entity = "notice" if row.contract_id is None else "contract"
     audit.record(
         session,
         at=now,
         actor=SYSTEM,
         action="guarantee.issued",
-        entity_type="contract",
-        entity_id=contract.number,
+        entity_type=entity,
+        entity_id=number,
         after={"reference": row.reference, "institution_reference": issued.reference, "amount": issued.amount},
     )
     translog.append(
         session,
         "guarantee.issued",
-        contract.number,
+        number,
         {"reference": row.reference, "kind": row.kind, "institution_id": row.institution_id, "amount": issued.amount},
         now,
     )
+    if row.kind == g.GuaranteeKind.BID_BOND.value:
+        row.status = g.transition(g.GuaranteeStatus(row.status), g.GuaranteeAction.ACCEPT).value
+        row.decided_at = now
+        audit.record(
+            session,
+            at=now,
+            actor=SYSTEM,
+            action="guarantee.accept",
+            entity_type=entity,
+            entity_id=number,
+            after={"status": row.status, "reference": row.reference},
+            reason="입찰보증서 자동 확인 (bid bonds are confirmed by the system)",
+        )
     return None
 
 
@@ -426,6 +543,12 @@ def decide(ctx: AppContext, actor: Actor | None, reference: str, accept: bool, r
             require_role(actor, Role.PROCUREMENT_OFFICER)
             raise NotFound("보증서", "Guarantee", code="guarantee_not_found")
         officer = require_role(actor, Role.PROCUREMENT_OFFICER, org_id=row.agency_id)
+        if row.contract_id is None:
+            raise Conflict(
+                "bid_bond_confirmed_by_system",
+                "입찰보증서는 시스템이 자동으로 확인합니다.",
+                "Bid bonds are confirmed by the system.",
+            )
         if not accept and not reason.strip():
             raise DomainError("reason_required", "반려 사유를 입력하십시오.", "Please give the reason.", field="reason")
         before = row.status
@@ -464,11 +587,11 @@ def close(
     by: Actor | None,
     reason: str,
     amount: int,
-    contract: Contract,
 ) -> None:
     """Release or claim an accepted guarantee, in the caller's transaction, and tell its institution (a signed
     message through the call outbox: sent once the transaction commits, retried until the institution takes it)."""
     now = ctx.clock.now()
+    number = _number_of(session, row)
     before = row.status
     row.status = g.transition(g.GuaranteeStatus(row.status), action).value
     row.closed_at, row.closed_by, row.close_reason = now, None if by is None else by.person_id, reason
@@ -480,7 +603,7 @@ def close(
         "request": row.reference,
         "reference": row.institution_reference,
         "kind": row.kind,
-        "contract": contract.number,
+        "contract": number,
         "amount": amount,
         "reason": reason,
         "at": now.isoformat(),
@@ -497,8 +620,8 @@ def close(
         at=now,
         actor=SYSTEM if by is None else audit_actor(by),
         action=f"guarantee.{action.value}",
-        entity_type="contract",
-        entity_id=contract.number,
+        entity_type="notice" if row.contract_id is None else "contract",
+        entity_id=number,
         before={"status": before},
         after={"status": row.status, "reference": row.reference, "amount": amount},
         reason=reason,
@@ -506,7 +629,7 @@ def close(
     translog.append(
         session,
         f"guarantee.{verb}",
-        contract.number,
+        number,
         {"reference": row.reference, "kind": row.kind, "institution_id": row.institution_id, "amount": amount},
         now,
     )
@@ -541,7 +664,7 @@ def settle(
             g.ContractEnd.TERMINATED_FIRM_FAULT: "계약상대자 귀책 해지 (terminated for the firm's default)",
             g.ContractEnd.TERMINATED_AGREEMENT: "계약 해지 (terminated)",
         }[end] + (f": {detail}" if detail else "")
-        close(ctx, session, row, action, by=by, reason=reason, amount=amount, contract=contract)
+        close(ctx, session, row, action, by=by, reason=reason, amount=amount)
 
 
 def close_defect(
@@ -573,19 +696,8 @@ def close_defect(
                 f"The claim is from ₩1 up to the guaranteed ₩{guaranteed:,}.",
                 field="amount",
             )
-        contract = session.get(Contract, row.contract_id)
-        assert contract is not None
         action = g.GuaranteeAction.CLAIM if claim else g.GuaranteeAction.RELEASE
-        close(
-            ctx,
-            session,
-            row,
-            action,
-            by=officer,
-            reason=reason.strip(),
-            amount=claimed if claim else 0,
-            contract=contract,
-        )
+        close(ctx, session, row, action, by=officer, reason=reason.strip(), amount=claimed if claim else 0)
         uow.commit()
 
 
@@ -607,13 +719,101 @@ def release_expired(ctx: AppContext) -> int:
             .with_for_update()
         ).all()
         for row in rows:
-            contract = session.get(Contract, row.contract_id)
-            assert contract is not None
             reason = "하자담보책임기간 종료 (defect period ended)"
-            close(ctx, session, row, g.GuaranteeAction.RELEASE, by=None, reason=reason, amount=0, contract=contract)
+            close(ctx, session, row, g.GuaranteeAction.RELEASE, by=None, reason=reason, amount=0)
             released += 1
         uow.commit()
     return released
+
+
+#: Why a bid bond is released, by where its tender went (koneps-rules §3.5: it answers for the winner's signature).
+_BID_BOND_ENDS = {
+    "lost": "낙찰자 결정 (not the winner)",
+    "signed": "계약 체결 (the contract is signed)",
+    "failed": "유찰 (the tender failed)",
+    "cancelled": "공고 취소 (the notice was cancelled)",
+    "agreement": "계약 해지 (terminated by agreement)",
+}
+
+
+def _bid_bond_end(session: Session, row: Guarantee, notice: Notice) -> str | None:
+    """Whether an accepted bid bond has done its work, and why (None: it still answers for the winner)."""
+    if notice.status in (NoticeStatus.FAILED.value, NoticeStatus.CANCELLED.value):
+        return notice.status
+    if notice.status != NoticeStatus.AWARDED.value:
+        return None
+    contract = session.scalars(select(Contract).where(Contract.notice_id == notice.id)).one_or_none()
+    if contract is None:
+        winner = session.scalar(
+            select(Bid.firm_id)
+            .join(Opening, Opening.winner_bid_id == Bid.id)
+            .where(Opening.notice_id == notice.id, Opening.round == notice.round, Opening.awarded_at.is_not(None))
+        )
+        return "lost" if winner is not None and winner != row.firm_id else None
+    if contract.firm_id != row.firm_id:
+        return "lost"
+    if contract.status == ContractStatus.TERMINATED.value:
+        return "agreement" if contract.termination_fault == g.ContractEnd.TERMINATED_AGREEMENT.value else None
+    return "signed" if contract.status != ContractStatus.DRAFTED.value else None
+
+
+def release_bid_bonds(ctx: AppContext) -> int:
+    """Release the bid bonds whose tender has moved on (the worker): every one but the winner's once the award is
+    decided, the winner's once it has signed, all of them when the tender failed or was cancelled; returns how
+    many. The winner's bond of a contract terminated unsigned for its default is claimed by the termination."""
+    released = 0
+    with ctx.uow() as uow:
+        session = uow.session
+        rows = session.execute(
+            select(Guarantee, Notice)
+            .join(Notice, Notice.id == Guarantee.notice_id)
+            .where(
+                Guarantee.kind == g.GuaranteeKind.BID_BOND.value,
+                Guarantee.status == g.GuaranteeStatus.ACCEPTED.value,
+                Notice.status.in_(
+                    [NoticeStatus.AWARDED.value, NoticeStatus.FAILED.value, NoticeStatus.CANCELLED.value]
+                ),
+            )
+            .order_by(Guarantee.id)
+            .limit(500)
+            .with_for_update(of=Guarantee)
+        ).all()
+        for row, notice in rows:
+            end = _bid_bond_end(session, row, notice)
+            if end is not None:
+                close(ctx, session, row, g.GuaranteeAction.RELEASE, by=None, reason=_BID_BOND_ENDS[end], amount=0)
+                released += 1
+        uow.commit()
+    return released
+
+
+def forfeit_bid_bond(ctx: AppContext, session: Session, contract: Contract, officer: Actor) -> int:
+    """The winner did not sign and the contract is terminated for its default: the bid bond is forfeited (5 % of
+    its bid, koneps-rules §3.5) — claimed from its guarantee, or owed under its payment undertaking (지급각서).
+    Returns the amount."""
+    notice = session.get(Notice, contract.notice_id)
+    assert notice is not None
+    rules = ctx.rules.version(notice.rule_set_version or contract.rule_set_version)
+    due = bid_bond(rules, contract.amount).value.amount
+    if notice.bid_bond == BidBond.UNDERTAKING.value:
+        contract.bid_bond_forfeit = due
+        return due
+    row = session.scalars(
+        select(Guarantee)
+        .where(
+            Guarantee.notice_id == notice.id,
+            Guarantee.firm_id == contract.firm_id,
+            Guarantee.kind == g.GuaranteeKind.BID_BOND.value,
+            Guarantee.status == g.GuaranteeStatus.ACCEPTED.value,
+        )
+        .with_for_update()
+    ).one_or_none()
+    if row is None:
+        return 0
+    amount = min(due, row.amount or row.amount_required)
+    reason = "낙찰자 계약 미체결 (the winner did not sign)"
+    close(ctx, session, row, g.GuaranteeAction.CLAIM, by=officer, reason=reason, amount=amount)
+    return amount
 
 
 def contract_of(ctx: AppContext, actor: Actor | None, reference: str) -> str:
@@ -658,7 +858,23 @@ def for_contract(ctx: AppContext, actor: Actor | None, number: str) -> list[Guar
     with ctx.db.reading() as session:
         contract = load_contract(session, number)
         require_party(actor, contract)
-        return _views(session, contract.id)
+        return _views(session, Guarantee.contract_id == contract.id)
+
+
+def bid_bonds_of(ctx: AppContext, actor: Actor | None, notice_number: str) -> list[GuaranteeView]:
+    """The bid bonds of a notice: a firm sees its own, the notice's agency all of them."""
+    if actor is None:
+        raise DomainError("login_required", "로그인이 필요합니다.", "Please sign in first.", status=401)
+    with ctx.db.reading() as session:
+        notice = load_notice(session, notice_number)
+        if notice.status == NoticeStatus.DRAFT.value and actor.org_id != notice.agency_id:
+            raise NotFound("공고", "Notice", code="notice_not_found")
+        query = select(Guarantee.id).where(
+            Guarantee.notice_id == notice.id, Guarantee.kind == g.GuaranteeKind.BID_BOND.value
+        )
+        if actor.org_id != notice.agency_id:
+            query = query.where(Guarantee.firm_id == actor.org_id)
+        return _views(session, Guarantee.id.in_(query))
 
 
 def _told(session: Session, row: Guarantee) -> bool:
@@ -669,11 +885,11 @@ def _told(session: Session, row: Guarantee) -> bool:
     return call is not None and call.delivered_at is not None
 
 
-def _views(session: Session, contract_id: int) -> list[GuaranteeView]:
+def _views(session: Session, which: ColumnElement[bool]) -> list[GuaranteeView]:
     rows = session.execute(
         select(Guarantee, Organisation.name)
         .join(Organisation, Organisation.id == Guarantee.institution_id)
-        .where(Guarantee.contract_id == contract_id)
+        .where(which)
         .order_by(Guarantee.id)
     ).all()
     views = []

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, LargeBinary, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jangter.kernel.db import Base, BigIntPK, UTCDateTime
@@ -35,6 +46,7 @@ class Contract(Base):
     deposit_rate: Mapped[Decimal] = mapped_column(Numeric(6, 3))
     deposit: Mapped[int] = mapped_column(BigInteger)
     sign_by: Mapped[date | None] = mapped_column(Date)  # the award day + contracts.contract_days (None: before 0025)
+    bid_bond_forfeit: Mapped[int | None] = mapped_column(BigInteger)  # owed under the 지급각서 (unsigned, default)
     defect_class: Mapped[str | None] = mapped_column(String(16))  # works: the defect guarantee's work type
     terminated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     terminated_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
@@ -85,14 +97,16 @@ class GuaranteeInstitution(Base):
 
 
 class Guarantee(Base):
-    """An electronic guarantee asked for a contract, as issued by its institution straight to Jangter."""
+    """An electronic guarantee asked for a contract (or, a bid bond, for a notice), as issued by its institution
+    straight to Jangter."""
 
     __tablename__ = "guarantee"
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     reference: Mapped[str] = mapped_column(String(24), unique=True)  # Jangter's: G26-…
     kind: Mapped[str] = mapped_column(String(24))
-    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"), index=True)  # None: a bid bond
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notice.id"))  # a bid bond's notice
     firm_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     agency_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     institution_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
@@ -114,4 +128,7 @@ class Guarantee(Base):
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))  # None: by Jangter at its moment
     close_reason: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (UniqueConstraint("institution_id", "institution_reference"),)
+    __table_args__ = (
+        UniqueConstraint("institution_id", "institution_reference"),
+        Index("ix_guarantee_bid_bond", "notice_id", "firm_id", "kind", "status"),
+    )

@@ -467,6 +467,7 @@ class ContractView:
     version: int
     versions: tuple[VersionView, ...]
     sign_by: date | None
+    bid_bond_forfeit: int | None
     defect_class: DefectClass | None
     terminated_at: datetime | None
     termination_fault: str | None
@@ -521,6 +522,7 @@ def _view(session: Session, contract: Contract) -> ContractView:
             for v in versions
         ),
         sign_by=contract.sign_by,
+        bid_bond_forfeit=contract.bid_bond_forfeit,
         defect_class=None if contract.defect_class is None else DefectClass(contract.defect_class),
         terminated_at=contract.terminated_at,
         termination_fault=contract.termination_fault,

@@ -23,6 +23,15 @@ class AwardMethod(StrEnum):
     NEGOTIATED = "negotiated"  # 협상에 의한 계약: technical proposals scored, then prices; negotiated in order (§4)
 
 
+class BidBond(StrEnum):
+    """How the bid bond (입찰보증금, koneps-rules §3.5) is given for a notice."""
+
+    UNDERTAKING = (
+        "undertaking"  # 입찰보증금 지급각서: bidding is the firm's promise to pay it if it wins and won't sign
+    )
+    GUARANTEE = "guarantee"  # 보증서 전자납부: an institution's bid-bond guarantee, accepted before the firm bids
+
+
 class Jurisdiction(StrEnum):
     """Which body of contract law an agency follows (koneps-rules §0: 국가계약법 or 지방계약법)."""
 
@@ -34,6 +43,11 @@ CATEGORY_LABELS: dict[Category, tuple[str, str]] = {
     Category.GOODS: ("물품", "Goods"),
     Category.SERVICES: ("용역", "Services"),
     Category.WORKS: ("공사", "Works"),
+}
+
+BID_BOND_LABELS: dict[BidBond, tuple[str, str]] = {
+    BidBond.UNDERTAKING: ("지급각서 (입찰 참가로 갈음)", "Payment undertaking (given by bidding)"),
+    BidBond.GUARANTEE: ("보증서 전자납부", "Electronic bid-bond guarantee"),
 }
 
 CONTRACT_METHOD_LABELS: dict[ContractMethod, tuple[str, str]] = {

@@ -177,6 +177,8 @@ class DepositRules:
     """Bid bond, contract deposit and defect deposit as % of the amount (koneps-rules §3.5, §5; addendum Q8)."""
 
     bid_bond_pct: Decimal
+    bid_bond_undertaking: bool  # a notice may take the bond as a payment undertaking (지급각서) instead [C] §3.5
+    bid_bond_cover_days: int  # a bid-bond guarantee runs at least this many days after the opening ([U])
     contract_deposit_pct: dict[Category, Decimal]
     defect_deposit_pct: dict[DefectClass, Decimal]
     rounding: Rounding  # "at least N %": rounded up to the won ([U] the rules say "이상")

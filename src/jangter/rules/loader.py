@@ -266,6 +266,8 @@ def _years_table(r: _Reader, path: str, required: Iterable[DefectClass]) -> dict
 def _deposits(r: _Reader) -> DepositRules:
     return DepositRules(
         bid_bond_pct=r.decimal("deposits.bid_bond_pct", Decimal(0), Decimal(100)),
+        bid_bond_undertaking=r.boolean("deposits.bid_bond_undertaking"),
+        bid_bond_cover_days=r.integer("deposits.bid_bond_cover_days", 1, 365),
         contract_deposit_pct=_percent_table(r, "deposits.contract_deposit_pct", Category, Category),
         defect_deposit_pct=_percent_table(
             r,

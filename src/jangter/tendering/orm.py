@@ -40,6 +40,7 @@ class Notice(Base):
     committee_quorum: Mapped[int] = mapped_column(Integer, default=3)  # k of the k-of-n opening committee
     committee_size: Mapped[int] = mapped_column(Integer, default=5)  # n
     pq_allowed: Mapped[bool] = mapped_column(Boolean, default=True)  # bids may use the post-quantum suite
+    bid_bond: Mapped[str] = mapped_column(String(16), server_default="undertaking")  # BidBond
     award_method: Mapped[str] = mapped_column(String(32), default="qualification_review")  # AwardMethod
     # 협상에 의한 계약: software project (90 : 10), the 차등점수제 step (None: raw scores), [[name, points], …]
     software_project: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from jangter.bidding.orm import Bid, OpeningKey
+from jangter.contracting.domain.deposits import bid_bond_ceiling
 from jangter.evaluation.domain.award_floor import award_floor_rate
 from jangter.evaluation.domain.negotiated import technical_maximum
 from jangter.identity.domain.roles import Actor, OrgKind
@@ -20,7 +21,7 @@ from jangter.identity.orm import Organisation
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError, NotFound
 from jangter.kernel.ids import display_number
-from jangter.kernel.procurement import AwardMethod, Category, ContractMethod
+from jangter.kernel.procurement import AwardMethod, BidBond, Category, ContractMethod
 from jangter.rules.domain import Ruled, RuleSet
 from jangter.tendering.domain.notice import NoticeKind, NoticeStatus
 from jangter.tendering.domain.timetable import minimum_announcement_days
@@ -111,6 +112,8 @@ class NoticeDetail(NoticeSummary):
     pq_allowed: bool
     opening_key: OpeningKeyView | None  # the current round's (None for a draft)
     award_method: AwardMethod = AwardMethod.QUALIFICATION_REVIEW
+    bid_bond: BidBond = BidBond.UNDERTAKING
+    bid_bond_guarantee: Ruled[int] | None = None  # a guarantee notice: the bid-bond guarantee each bidder brings
     rebid_no: int = 0
     # 협상에 의한 계약: the technical maximum and its rule, the items and the 차등점수 step
     technical_max: Ruled[Decimal] | None = None
@@ -309,6 +312,8 @@ def get_notice(ctx: AppContext, number: str, viewer: Actor | None) -> NoticeDeta
         pq_allowed=notice.pq_allowed,
         opening_key=opening_key,
         award_method=AwardMethod(notice.award_method),
+        bid_bond=BidBond(notice.bid_bond),
+        bid_bond_guarantee=_bid_bond_guarantee(rules, notice),
         rebid_no=notice.rebid_no,
         technical_max=_technical_max(rules, notice),
         technical_items=tuple((name, Decimal(points)) for name, points in notice.technical_items or ()),
@@ -336,6 +341,13 @@ def _bid_count(session: Session, notice: Notice) -> int:
         )
         or 0
     )
+
+
+def _bid_bond_guarantee(rules: RuleSet | None, notice: Notice) -> Ruled[int] | None:
+    if rules is None or notice.bid_bond != BidBond.GUARANTEE.value:
+        return None
+    bond = bid_bond_ceiling(rules, notice.base_amount, notice.reserve_range_pct)
+    return Ruled(bond.value.amount, bond.rule, bond.version, bond.source)
 
 
 def _reserve_range(rules: RuleSet | None, notice: Notice) -> Ruled[Decimal] | None:

@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from jangter.kernel.procurement import AwardMethod, Category, ContractMethod
+from jangter.kernel.procurement import AwardMethod, BidBond, Category, ContractMethod
 from jangter.rules.domain import Ruled
 from jangter.search.service import SearchResult
 from jangter.tendering.domain.notice import NoticeKind, NoticeStatus
@@ -51,6 +51,11 @@ class NoticeIn(BaseModel):
     committee_quorum: int = Field(default=3, ge=2, le=7, description="k of the k-of-n opening committee")
     committee_size: int = Field(default=5, ge=2, le=7, description="n: committee members who hold a share")
     pq_allowed: bool = Field(default=True, description="Bids may be sealed with the post-quantum hybrid suite")
+    bid_bond: BidBond = Field(
+        default=BidBond.UNDERTAKING,
+        description="입찰보증금: undertaking (지급각서, given by bidding; where the rule set allows it) or guarantee "
+        "(an institution's bid-bond guarantee must reach Jangter before the firm bids)",
+    )
     award_method: AwardMethod = Field(
         default=AwardMethod.QUALIFICATION_REVIEW,
         description="qualification_review (적격심사, default), lowest_price (the lowest bid at or above the floor) "
@@ -203,6 +208,12 @@ class NoticeOut(NoticeSummaryOut):
     pq_allowed: bool
     opening_key: OpeningKeyOut | None = Field(description="The current round's opening key (None for a draft)")
     award_method: AwardMethod
+    bid_bond: BidBond
+    bid_bond_guarantee: RuledOut | None = Field(
+        default=None,
+        description="guarantee notices: the bid-bond guarantee each bidder brings (the bond on the top of the "
+        "reserve price's range: the sealed amounts stay sealed)",
+    )
     rebid_no: int = Field(description="재입찰 번호 (rbidNo): 0 for the original round, then 1, 2 …")
     technical_max: RuledOut | None = Field(
         default=None, description="negotiated: the technical maximum (the price maximum is 100 minus it) and its rule"
@@ -239,6 +250,8 @@ class NoticeOut(NoticeSummaryOut):
             pq_allowed=n.pq_allowed,
             opening_key=None if n.opening_key is None else OpeningKeyOut(**vars(n.opening_key)),
             award_method=n.award_method,
+            bid_bond=n.bid_bond,
+            bid_bond_guarantee=RuledOut.of(n.bid_bond_guarantee),
             rebid_no=n.rebid_no,
             technical_max=RuledOut.of(n.technical_max),
             technical_items=[TechnicalItemIn(name=name, points=points) for name, points in n.technical_items],

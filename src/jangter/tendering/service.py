@@ -23,12 +23,18 @@ from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError, FieldProblem, NotFound, ValidationProblems
 from jangter.kernel.idempotency import IdempotencyClaim
 from jangter.kernel.ids import Stage, make_number
-from jangter.kernel.procurement import AwardMethod, Category, ContractMethod, Jurisdiction
+from jangter.kernel.procurement import AwardMethod, BidBond, Category, ContractMethod, Jurisdiction
 from jangter.rules.domain import RuleSet
 from jangter.search import index as search_index
 from jangter.tendering import slots
 from jangter.tendering.domain.notice import NoticeAction, NoticeKind, NoticeStatus, transition
-from jangter.tendering.domain.terms import NoticeTerms, TechnicalItem, check_negotiated_terms, check_terms
+from jangter.tendering.domain.terms import (
+    NoticeTerms,
+    TechnicalItem,
+    check_bid_bond,
+    check_negotiated_terms,
+    check_terms,
+)
 from jangter.tendering.domain.timetable import (
     Timetable,
     check_announcement_period,
@@ -70,6 +76,7 @@ def terms_of(notice: Notice) -> NoticeTerms:
         committee_quorum=notice.committee_quorum,
         committee_size=notice.committee_size,
         pq_allowed=notice.pq_allowed,
+        bid_bond=BidBond(notice.bid_bond),
         award_method=AwardMethod(notice.award_method),
         software_project=notice.software_project,
         differential_step=notice.differential_step,
@@ -95,6 +102,7 @@ def _apply_terms(notice: Notice, terms: NoticeTerms) -> None:
     notice.committee_quorum = terms.committee_quorum
     notice.committee_size = terms.committee_size
     notice.pq_allowed = terms.pq_allowed
+    notice.bid_bond = terms.bid_bond.value
     notice.award_method = terms.award_method.value
     negotiated = terms.award_method is AwardMethod.NEGOTIATED
     notice.software_project = negotiated and terms.software_project
@@ -271,6 +279,7 @@ def _check_publication_rules(
     ]
     if terms.award_method is AwardMethod.NEGOTIATED:
         checks.append(lambda: check_negotiated_terms(rules, terms))
+    checks.append(lambda: check_bid_bond(rules, terms.bid_bond))
     for check in checks:
         try:
             check()

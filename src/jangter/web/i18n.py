@@ -873,6 +873,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "guarantee.claim": ("보증금 청구", "Claim"),
     "guarantee.release": ("보증 해제", "Release"),
     "guarantee.told": ("보증기관 통지됨", "Institution told"),
+    "bond.method": ("입찰보증금", "Bid bond"),
+    "bond.method_help": (
+        "지급각서: 입찰 참가로 납부를 약속합니다 (규칙 세트가 허용할 때). 보증서: 업체가 입찰 전에 보증기관의 "
+        "입찰보증서를 받아야 합니다.",
+        "Undertaking: bidding is the promise to pay (where the rule set allows it). Guarantee: each firm needs an "
+        "institution's bid-bond guarantee before it bids.",
+    ),
+    "bond.title": ("입찰보증서", "Bid-bond guarantee"),
+    "bond.undertaking": (
+        "이 공고는 입찰보증금을 지급각서로 갈음합니다: 입찰서를 제출하면, 낙찰된 뒤 정당한 이유 없이 계약을 "
+        "체결하지 않을 때 입찰금액의 5%를 입찰보증금으로 납부하겠다고 약속하는 것입니다.",
+        "This notice takes the bid bond as a payment undertaking: by bidding you promise to pay 5 % of your bid as "
+        "the bid bond if you win and do not sign the contract without good reason.",
+    ),
+    "bond.guarantee_help": (
+        "보증기관이 발급한 입찰보증서({amount}, 예정가격 범위의 상한에 대한 5%)가 장터에 접수되어야 "
+        "입찰할 수 있습니다. 입찰금액은 봉인된 채로 남습니다.",
+        "A bid-bond guarantee of {amount} (5 % of the top of the reserve price's range) from an institution must "
+        "reach Jangter before you bid; your amount stays sealed.",
+    ),
+    "bond.needed": ("입찰보증서가 접수되기 전에는 입찰할 수 없습니다.", "You can bid once the guarantee has arrived."),
+    "bond.request": ("입찰보증서 요청", "Ask for the guarantee"),
+    "bond.requested": (
+        "입찰보증서를 요청했습니다. 보증기관이 발급하면 장터가 자동으로 확인합니다.",
+        "Asked; Jangter confirms the guarantee by itself when the institution issues it.",
+    ),
+    "bond.forfeit": (
+        "낙찰자가 계약을 체결하지 않아 입찰보증금 지급각서에 따라 {amount}을 납부하여야 합니다.",
+        "The winner did not sign: {amount} of bid bond is owed under its payment undertaking.",
+    ),
     "guarantee.not_told": ("보증기관 통지 대기 (재시도 중)", "Telling the institution (retrying)"),
     "pay.late_inspection": ("검사", "inspection"),
     "pay.late_payment": ("대가 지급", "payment"),

@@ -26,6 +26,7 @@ from jangter.kernel.calendar import to_seoul
 from jangter.kernel.money import format_won
 from jangter.kernel.procurement import (
     AWARD_METHOD_LABELS,
+    BID_BOND_LABELS,
     CATEGORY_LABELS,
     CONTRACT_METHOD_LABELS,
     JURISDICTION_LABELS,
@@ -45,6 +46,7 @@ _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
     "guarantee_kind": dict(GUARANTEE_KIND_LABELS),
     "guarantee_status": dict(GUARANTEE_STATUS_LABELS),
     "termination_fault": dict(FAULT_LABELS),
+    "bid_bond": dict(BID_BOND_LABELS),
     "kind": dict(KIND_LABELS),
     "category": dict(CATEGORY_LABELS),
     "method": dict(CONTRACT_METHOD_LABELS),

@@ -34,6 +34,16 @@ def bid_bond(rules: RuleSet, bid_amount: int) -> Ruled[Deposit]:
     return _deposit(rules, rules.deposits.bid_bond_pct, bid_amount, "deposits.bid_bond_pct")
 
 
+def bid_bond_ceiling(rules: RuleSet, base_amount: int, range_pct: Decimal | None) -> Ruled[Deposit]:
+    """The bid-bond guarantee asked before the bid: the bond on the highest bid that can win, the top of the reserve
+    price's range (base amount × (1 + range)), so that neither Jangter nor the institution learns the sealed amount
+    ([U] docs/rules.md; §3.5 sets the bond on the bid)."""
+    require_won(base_amount, "base_amount")
+    pct = rules.reserve_price.range_pct if range_pct is None else range_pct
+    ceiling = round_won(Decimal(base_amount) * (100 + pct) / 100, rules.deposits.rounding)
+    return bid_bond(rules, ceiling)
+
+
 def contract_deposit(rules: RuleSet, category: Category, contract_amount: int) -> Ruled[Deposit]:
     """계약보증금: goods and services 10 %, works 15 % (시행령 §50, §52)."""
     rate = rules.deposits.contract_deposit_pct[category]

@@ -20,6 +20,7 @@ from jangter.kernel.states import step
 
 
 class GuaranteeKind(StrEnum):
+    BID_BOND = "bid_bond"  # 입찰보증금 (보증서), for a notice, before the bid
     CONTRACT_DEPOSIT = "contract_deposit"  # 계약보증금 (계약이행보증)
     ADVANCE_PAYMENT = "advance_payment"  # 선금급 보증
     DEFECT_REPAIR = "defect_repair"  # 하자보수보증
@@ -53,6 +54,7 @@ TRANSITIONS: dict[tuple[GuaranteeStatus, GuaranteeAction], GuaranteeStatus] = {
 }
 
 KIND_LABELS: dict[GuaranteeKind, tuple[str, str]] = {
+    GuaranteeKind.BID_BOND: ("입찰보증", "Bid bond"),
     GuaranteeKind.CONTRACT_DEPOSIT: ("계약보증", "Contract deposit"),
     GuaranteeKind.ADVANCE_PAYMENT: ("선금급 보증", "Advance payment"),
     GuaranteeKind.DEFECT_REPAIR: ("하자보수보증", "Defect repair"),

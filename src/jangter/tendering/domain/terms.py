@@ -9,7 +9,7 @@ from decimal import Decimal
 from jangter.evaluation.domain.negotiated import technical_maximum
 from jangter.kernel.errors import DomainError, FieldProblem, ValidationProblems
 from jangter.kernel.money import require_won
-from jangter.kernel.procurement import REGIONS, AwardMethod, Category, ContractMethod
+from jangter.kernel.procurement import REGIONS, AwardMethod, BidBond, Category, ContractMethod
 from jangter.rules.domain import RuleSet
 from jangter.tendering.domain.timetable import Timetable
 
@@ -59,6 +59,7 @@ class NoticeTerms:
     committee_quorum: int = 3  # k: committee members needed to open (security.md §3.2: 3 of 5 by default)
     committee_size: int = 5  # n: members holding a share
     pq_allowed: bool = True  # bidders may seal with the post-quantum hybrid suite
+    bid_bond: BidBond = BidBond.UNDERTAKING  # 입찰보증금: a payment undertaking, or a guarantee before the bid
     award_method: AwardMethod = AwardMethod.QUALIFICATION_REVIEW  # 적격심사 unless the notice says otherwise
     # 협상에 의한 계약 only: a public software project (90 : 10), the 차등점수제 step the agency chose (None: raw
     # technical scores), and the technical items, whose points add up to the technical maximum.
@@ -207,3 +208,14 @@ def check_negotiated_terms(rules: RuleSet, terms: NoticeTerms) -> None:
         )
     if problems:
         raise ValidationProblems(problems)
+
+
+def check_bid_bond(rules: RuleSet, bid_bond: BidBond) -> None:
+    """A payment undertaking (지급각서) instead of the bid bond only where the rule set allows it (§3.5)."""
+    if bid_bond is BidBond.UNDERTAKING and not rules.deposits.bid_bond_undertaking:
+        raise DomainError(
+            "bid_bond_undertaking_not_allowed",
+            f"{rules.version} 규칙은 입찰보증금 지급각서를 받지 않습니다. 보증서 전자납부를 선택하십시오.",
+            f"{rules.version} does not take a payment undertaking instead of the bid bond; choose a guarantee.",
+            field="bid_bond",
+        )

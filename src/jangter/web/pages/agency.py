@@ -22,7 +22,7 @@ from jangter.identity.service import list_orgs
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError, FieldProblem, ValidationProblems
 from jangter.kernel.ids import parse_notice_reference
-from jangter.kernel.procurement import AwardMethod, Category, ContractMethod
+from jangter.kernel.procurement import AwardMethod, BidBond, Category, ContractMethod
 from jangter.tendering import queries, service
 from jangter.tendering.domain.notice import NoticeAction, NoticeStatus, can
 from jangter.tendering.domain.terms import NoticeTerms, TechnicalItem, default_items
@@ -89,6 +89,7 @@ def _read_terms(reader: FormReader) -> NoticeTerms:
         committee_quorum=reader.integer("committee_quorum", 3),
         committee_size=reader.integer("committee_size", 5),
         pq_allowed=reader.text("pq_allowed") != "no",
+        bid_bond=reader.choice("bid_bond", BidBond, BidBond.UNDERTAKING, default=BidBond.UNDERTAKING),
         award_method=reader.choice(
             "award_method", AwardMethod, AwardMethod.QUALIFICATION_REVIEW, default=AwardMethod.QUALIFICATION_REVIEW
         ),
@@ -249,6 +250,7 @@ def edit_notice_form(request: Request, ctx: Ctx, actor: PageActor, reference: st
         "committee_quorum": str(notice.committee_quorum),
         "committee_size": str(notice.committee_size),
         "pq_allowed": "yes" if notice.pq_allowed else "no",
+        "bid_bond": notice.bid_bond.value,
         "award_method": notice.award_method.value,
         "software_project": "yes" if notice.software_project else "",
         "differential_step": "" if notice.differential_step is None else f"{notice.differential_step.normalize():f}",

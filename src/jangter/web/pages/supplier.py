@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from jangter.bidding import queries as bid_queries
 from jangter.bidding import service as bidding
 from jangter.bidding.schemas import ReceiptOut
+from jangter.contracting import guarantees
+from jangter.contracting.domain.guarantee import GuaranteeStatus
 from jangter.evaluation.negotiation import negotiation_view
 from jangter.identity import passkeys, step_up
 from jangter.identity import service as identity
@@ -17,6 +19,7 @@ from jangter.identity.domain.roles import Actor, Role, require_role
 from jangter.kernel.context import AppContext, StepUpPolicy
 from jangter.kernel.errors import DomainError, ValidationProblems
 from jangter.kernel.ids import parse_notice_reference
+from jangter.kernel.procurement import BidBond
 from jangter.tendering import queries
 from jangter.web.http import Ctx, Form, PageActor, check_csrf, client_where
 from jangter.web.i18n import choose_lang
@@ -27,24 +30,63 @@ from jangter.web.rendering import render
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/notices/{reference}/bid", response_class=HTMLResponse)
-def bid_form(request: Request, ctx: Ctx, actor: PageActor, reference: str) -> HTMLResponse:
-    bidder = require_role(actor, Role.BIDDER)
-    number = parse_notice_reference(reference)[0]
+def _bid_page(
+    request: Request,
+    ctx: AppContext,
+    actor: Actor | None,
+    number: str,
+    *,
+    errors: dict[str, str] | None = None,
+    done: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The bid form: the notice's facts, its bid bond (the undertaking bidding gives, or the firm's guarantee and
+    the form to ask for one), the passkey check, and the sealing form."""
+    bidder = require_role(actor, Role.BIDDER, Role.COMPANY_ADMIN)  # the administrator asks for the bid bond here
     notice = queries.get_notice(ctx, number, actor)
     refused = identity.participation_problem(ctx, bidder.org_id, notice.category.value, notice.region)
+    bonds = guarantees.bid_bonds_of(ctx, actor, number) if notice.bid_bond is BidBond.GUARANTEE else []
     return render(
         request,
         "bid_form.html",
         {
             "n": notice,
-            "errors": {},
+            "errors": errors or {},
+            "done": done,
             "not_eligible": refused.message(choose_lang(request)) if refused else None,
             "negotiation": negotiation_view(ctx, actor, number),
             "step_up": _step_up_window(ctx, actor, notice),
             "passkeys": _passkeys_for_signing(request, ctx, actor),
+            "bonds": bonds,
+            "bond_accepted": any(b.status is GuaranteeStatus.ACCEPTED for b in bonds),
+            "bond_open": any(b.status in (GuaranteeStatus.REQUESTED, GuaranteeStatus.ACCEPTED) for b in bonds),
+            "institutions": guarantees.institutions(ctx) if bidder.has(Role.COMPANY_ADMIN) else [],
         },
+        status=status,
     )
+
+
+@router.get("/notices/{reference}/bid", response_class=HTMLResponse)
+def bid_form(request: Request, ctx: Ctx, actor: PageActor, reference: str, done: str | None = None) -> HTMLResponse:
+    return _bid_page(request, ctx, actor, parse_notice_reference(reference)[0], done=done)
+
+
+@router.post("/notices/{reference}/bid-bond", response_class=HTMLResponse)
+def request_bid_bond(request: Request, ctx: Ctx, actor: PageActor, reference: str, form: Form) -> Response:
+    """The firm's company administrator asks an institution for the notice's bid-bond guarantee."""
+    number = parse_notice_reference(reference)[0]
+    reader = FormReader(form)
+    check_csrf(request, reader.text("csrf"))
+    try:
+        institution = reader.integer("institution", 0)
+        reader.raise_if_problems()
+        guarantees.request_bid_bond(ctx, actor, number, institution)
+    except (DomainError, ValidationProblems) as exc:
+        if isinstance(exc, DomainError) and exc.status in (401, 403, 404):
+            raise
+        status = exc.status if isinstance(exc, DomainError) else 422
+        return _bid_page(request, ctx, actor, number, errors=errors_by_field(exc, choose_lang(request)), status=status)
+    return RedirectResponse(f"/notices/{number}/bid?done=bond_requested", status_code=303)
 
 
 def _passkeys_for_signing(request: Request, ctx: AppContext, actor: Actor | None) -> str:
@@ -103,19 +145,8 @@ def submit_bid(request: Request, ctx: Ctx, actor: PageActor, reference: str, for
             person_signature=bidding.PersonSignature(rp, signature) if signature and rp else None,
         )
     except (DomainError, ValidationProblems) as exc:
-        notice = queries.get_notice(ctx, number, actor)
-        return render(
-            request,
-            "bid_form.html",
-            {
-                "n": notice,
-                "errors": errors_by_field(exc, choose_lang(request)),
-                "negotiation": negotiation_view(ctx, actor, number),
-                "step_up": _step_up_window(ctx, actor, notice),
-                "passkeys": _passkeys_for_signing(request, ctx, actor),
-            },
-            status=exc.status,
-        )
+        errors = errors_by_field(exc, choose_lang(request))
+        return _bid_page(request, ctx, actor, number, errors=errors, status=exc.status)
     return RedirectResponse(f"/receipts/{receipt.receipt_id}?new=1", status_code=303)
 
 
