@@ -37,6 +37,8 @@ from jangter.identity.service import (
 from jangter.kernel.calendar import SEOUL
 from jangter.kernel.context import AppContext
 from jangter.kernel.procurement import AwardMethod, Category, ContractMethod, Jurisdiction
+from jangter.planning import service as planning
+from jangter.planning.domain import PlanItem
 from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from jangter.tendering.domain.terms import NoticeTerms
@@ -134,8 +136,17 @@ class World:
     firm_keys: list[Ed25519PrivateKey] = field(default_factory=list)
     pending_firm: Actor | None = None
 
+    def plan(self, category: Category = Category.GOODS, officer: Actor | None = None) -> str:
+        """An order-plan item of the agency (koneps-rules §2.1: a notice is published against one)."""
+        return plan_item(self.ctx, officer or self.officer, category)
+
+    def draft(self, **changes: Any) -> str:
+        """A draft notice of the agency, against a fresh order-plan item of its category unless one is given."""
+        changes.setdefault("order_plan", self.plan(changes.get("category", Category.GOODS)))
+        return tendering.create_draft(self.ctx, self.officer, terms(**changes))
+
     def publish(self, **changes: Any) -> str:
-        number = tendering.create_draft(self.ctx, self.officer, terms(**changes))
+        number = self.draft(**changes)
         tendering.publish(self.ctx, self.officer, number)
         return number
 
@@ -380,6 +391,12 @@ def insert_contract(ctx: AppContext, notice_number: str, officer: Actor, firm_id
         )
         uow.commit()
         return contract.number
+
+
+def plan_item(ctx: AppContext, officer: Actor, category: Category = Category.GOODS, amount: int = 110_000_000) -> str:
+    """Publish an order-plan item for the officer's agency for Q4 2026; returns its number."""
+    item = PlanItem(2026, 4, f"시험 발주계획 ({category.value})", category, ContractMethod.GENERAL_COMPETITIVE, amount)
+    return planning.publish_item(ctx, officer, item)
 
 
 def award_goods_notice(world: World, clock: Any, category: Category = Category.GOODS) -> str:

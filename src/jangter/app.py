@@ -37,6 +37,7 @@ from jangter.kernel.randomness import SystemRandomSource
 from jangter.kernel.transfers import FileExport
 from jangter.oversight.api import router as oversight_api
 from jangter.payments.api import router as payments_api
+from jangter.planning.api import router as planning_api
 from jangter.rules.loader import load_rule_book
 from jangter.rules.store import stored_documents_if_migrated
 from jangter.search.api import notices_router as similar_api
@@ -49,6 +50,7 @@ from jangter.web.pages import account, agency, demo, keys, operator, public, sup
 from jangter.web.pages import contracts as contract_pages
 from jangter.web.pages import members as member_pages
 from jangter.web.pages import negotiation as negotiation_pages
+from jangter.web.pages import plans as plan_pages
 from jangter.web.pages import searches as search_pages
 from jangter.web.pages import security as security_pages
 from jangter.web.rendering import render
@@ -136,6 +138,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         evaluation_api,
         contracting_api,
         payments_api,
+        planning_api,
         negotiation_api,
         transparency_api,
         oversight_api,
@@ -155,6 +158,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         member_pages.router,
         search_pages.router,
         contract_pages.router,
+        plan_pages.router,
         demo.router,
     ):
         app.include_router(page_router)

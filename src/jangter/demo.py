@@ -51,6 +51,8 @@ from jangter.kernel.context import AppContext
 from jangter.kernel.db import Database
 from jangter.kernel.procurement import AwardMethod, BidBond, Category, ContractMethod, Jurisdiction
 from jangter.kernel.randomness import SeededRandomSource
+from jangter.planning import service as planning
+from jangter.planning.domain import PlanItem
 from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from jangter.tendering.domain.notice import NoticeStatus
@@ -326,11 +328,19 @@ class _Demo:
             deadline_at=deadline,
             opening_at=deadline + opening_delay,
         )
+        if "order_plan" not in extra:  # koneps-rules §2.1: the agency's order plan lists the project first
+            extra["order_plan"] = self.plan(agency, title, category, base, seoul_date(published))
         number = tendering.create_draft(self.ctx, officer, replace(terms, **extra))
         if publish:
             self.at(published)
             tendering.publish(self.ctx, officer, number)
         return number
+
+    def plan(self, agency: str, title: str, category: Category, amount: int, day: date) -> str:
+        """One item of the agency's order plan (발주계획) for the quarter of ``day``."""
+        quarter = (day.month - 1) // 3 + 1
+        item = PlanItem(day.year, quarter, title, category, ContractMethod.GENERAL_COMPETITIVE, amount, day.month)
+        return planning.publish_item(self.ctx, self.people[f"officer@{agency}"], item)
 
     def bids(
         self,
@@ -616,6 +626,18 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
             {"title": "서울 한강공원 수목 관리 및 병해충 방제 용역"},
             "과업 범위 명칭 정정",
         )
+
+        # 11b. Order plans of the coming quarter, not yet noticed (발주계획, koneps-rules §2.1).
+        demo.at(now - timedelta(hours=3))
+        ahead = seoul_date(now) + timedelta(days=92)
+        for agency, title, category, amount in (
+            ("mois", "2027년 정부청사 출입관리시스템 고도화 용역", Category.SERVICES, 2_350_000_000),
+            ("mois", "행정안전부 노후 PC 교체 구매 (600대)", Category.GOODS, 870_000_000),
+            ("seoul", "서울시 공공자전거 대여소 확충 공사", Category.WORKS, 1_420_000_000),
+            ("seoul", "서울시 청사 방역 소독 용역", Category.SERVICES, 96_000_000),
+            ("yp21", "양평군 농촌도로 재포장 공사", Category.WORKS, 640_000_000),
+        ):
+            demo.plan(agency, title, category, amount, ahead)
 
         # 12. Cancelled, and a draft nobody else can see.
         demo.at(now - timedelta(hours=2))

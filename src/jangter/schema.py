@@ -18,6 +18,7 @@ import jangter.kernel.translog
 import jangter.notifications.calls
 import jangter.notifications.outbox
 import jangter.payments.orm
+import jangter.planning.orm
 import jangter.rules.store
 import jangter.search.orm
 import jangter.tendering.orm  # noqa: F401 - imported for their tables

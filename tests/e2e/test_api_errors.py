@@ -33,6 +33,14 @@ def notice_json(**changes: Any) -> dict[str, Any]:
     return body | changes
 
 
+def plan_via_api(client: TestClient, officer: dict[str, str], category: str = "goods") -> str:
+    """The agency publishes an order-plan item over the API (koneps-rules §2.1: notices are published against one)."""
+    body = {"year": 2026, "quarter": 4, "title": "청사 물품 구매 계획", "category": category, "amount": 110_000_000}
+    created = client.post("/api/v1/order-plans", json=body, headers=officer)
+    assert created.status_code == 201, created.text
+    return str(created.json()["number"])
+
+
 def problem(response: Any, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)
@@ -90,7 +98,10 @@ def test_publication_rule_breaches_are_refused(
     client: TestClient, world: World, changes: dict[str, str], code: str
 ) -> None:
     officer = token(client, "officer@gov.kr", PASSWORD)
-    number = client.post("/api/v1/notices", json=notice_json(**changes), headers=officer).json()["number"]
+    plan = plan_via_api(client, officer)
+    number = client.post("/api/v1/notices", json=notice_json(order_plan=plan, **changes), headers=officer).json()[
+        "number"
+    ]
     refused = problem(client.post(f"/api/v1/notices/{number}/publish", headers=officer), 422, code)
     assert refused["errors"][0]["field"] == "deadline_at"
     assert client.get(f"/api/v1/notices/{number}", headers=officer).json()["status"] == "draft"

@@ -102,12 +102,17 @@ def test_a_notice_goes_from_draft_to_award_through_the_api(
         signing_keys.append(key)
         numbers.append(business_number)
 
-    created = client.post("/api/v1/notices", json=NOTICE, headers=officer | {"Idempotency-Key": "draft-1"})
+    plan = {"year": 2026, "quarter": 4, "month": 11, "title": "냉난방기 교체", "category": "works", "amount": 9 * 10**8}
+    planned = client.post("/api/v1/order-plans", json=plan, headers=officer)
+    assert planned.status_code == 201, planned.text
+    notice = NOTICE | {"order_plan": planned.json()["number"]}
+    assert client.get(f"/api/v1/order-plans/{notice['order_plan']}").json()["notices"] == []  # public, no notice yet
+    created = client.post("/api/v1/notices", json=notice, headers=officer | {"Idempotency-Key": "draft-1"})
     assert created.status_code == 201, created.text
     number = created.json()["number"]
     assert created.headers["location"] == f"/api/v1/notices/{number}"
     assert (
-        client.post("/api/v1/notices", json=NOTICE, headers=officer | {"Idempotency-Key": "draft-1"}).json()["number"]
+        client.post("/api/v1/notices", json=notice, headers=officer | {"Idempotency-Key": "draft-1"}).json()["number"]
         == number
     )
 
@@ -211,7 +216,7 @@ def test_a_notice_goes_from_draft_to_award_through_the_api(
     report = verify_export(exported, platform_key)
     assert report.ok, report.summary()
     kinds = [e["kind"] for e in client.get("/api/v1/log/entries", params={"limit": 100}).json()]
-    assert kinds[0] == "notice.published" and kinds.count("bid.received") == 3
+    assert kinds[:2] == ["order_plan.published", "notice.published"] and kinds.count("bid.received") == 3
     assert {"notice.closed", "notice.opened", "notice.awarded"} <= set(kinds)
     # Each committee member's share is its own event, logged just before the opening it made possible.
     opened_at = kinds.index("notice.opened")

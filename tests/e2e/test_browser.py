@@ -154,6 +154,10 @@ def test_publish_bid_open_and_award_by_hand(live_server: tuple[str, OffsetClock,
     sign_in(page, base, "officer@mois.go.kr")
     page.get_by_role("link", name="새 공고 작성").click()
     page.get_by_label("공고명").fill(title)
+    # koneps-rules §2.1: the notice is published against an item of the agency's order plan
+    plan = page.locator("#order_plan option", has_text="노후 PC 교체").get_attribute("value")
+    assert plan is not None
+    page.get_by_label("발주계획", exact=True).select_option(plan)
     page.get_by_label("분류").select_option("goods")
     page.get_by_label("기초금액 (원)").fill("120,000,000")
     page.get_by_label("추정가격 (원)").fill("109,090,909")

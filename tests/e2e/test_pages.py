@@ -23,7 +23,7 @@ from jangter.search.service import SearchRequest, search_notices
 from jangter.tendering import queries
 from jangter.tendering.domain.notice import NoticeStatus
 from jangter.worker import integrate_log
-from tests.support import DEADLINE, OPENING, PASSWORD, all_routes, make_world
+from tests.support import DEADLINE, OPENING, PASSWORD, all_routes, make_world, plan_item
 
 
 def csrf_of(html: str) -> str:
@@ -183,12 +183,15 @@ def test_an_officer_publishes_and_a_bid_official_opens_through_the_pages(
     client: TestClient, ctx: AppContext, clock: OffsetClock
 ) -> None:
     world = make_world(ctx, firms=2)
+    plan = world.plan()
     sign_in(client, "officer@gov.kr")
     form = client.get("/agency/notices/new")
+    assert f'<option value="{plan}"' in form.text  # the agency's plan items to choose from
     response = client.post(
         "/agency/notices/new",
         data={
             "csrf": csrf_of(form.text),
+            "order_plan": plan,
             "title": "청사 LED 조명 구매",
             "category": "goods",
             "region": "11",
@@ -325,9 +328,13 @@ def test_a_refused_publication_keeps_the_saved_draft_and_edits_it(client: TestCl
     refused = client.post("/agency/notices/new", data=data)
     assert refused.status_code == 422
     assert "정시" in error_next_to(refused.text, "deadline_at")
+    assert "발주계획" in error_next_to(refused.text, "order_plan")  # koneps-rules §2.1, with the other problems
     [draft] = queries.list_for_agency(ctx, _officer(ctx)).items
     assert f'action="/agency/notices/{draft.number}/edit"' in refused.text
-    fixed = client.post(f"/agency/notices/{draft.number}/edit", data=data | {"deadline_at": "2026-11-11T10:00"})
+    plan = plan_item(ctx, _officer(ctx))
+    fixed = client.post(
+        f"/agency/notices/{draft.number}/edit", data=data | {"deadline_at": "2026-11-11T10:00", "order_plan": plan}
+    )
     assert "공고를 게시했습니다" in fixed.text
     assert len(queries.list_for_agency(ctx, _officer(ctx)).items) == 1
 

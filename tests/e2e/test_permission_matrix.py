@@ -18,6 +18,7 @@ from jangter.identity.domain.roles import Role
 from jangter.identity.service import NewPerson, add_member
 from jangter.kernel.audit import AuditRecord
 from jangter.kernel.context import AppContext
+from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from tests.support import PASSWORD, all_routes, insert_contract, make_world, terms
 
@@ -111,6 +112,8 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
     own_notice = world.publish()
     receipts = [world.bid(own_notice, i, 90_000_000 + i, (1 + i, 5 + i)).receipt_id for i in range(2)]
     other_draft = tendering.create_draft(ctx, world.other_officer, terms(title="다른 기관의 작성 중 공고"))
+    own_plan = queries.get_notice(ctx, own_notice, None).order_plan
+    other_plan = world.plan(officer=world.other_officer)
     own_contract = insert_contract(ctx, own_notice, world.officer, firm_a.org_id)
     other_contract = insert_contract(ctx, other_draft, world.other_officer, firm_b.org_id)
     values = {
@@ -123,6 +126,7 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
             "person_id": str(people["bidder"]),
             "number": own_contract,
             "version": "1",
+            "plan": own_plan or "",
         },
         "other": {
             "reference": other_draft,
@@ -133,6 +137,7 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
             "person_id": str(firm_b.person_id),
             "number": other_contract,
             "version": "1",
+            "plan": other_plan,
         },
     }
     app = create_app(settings, ctx, run_worker=False)

@@ -20,12 +20,12 @@ from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from jangter.tendering.domain.notice import NoticeStatus
 from jangter.tendering.orm import Notice
-from tests.support import DEADLINE, make_world, terms
+from tests.support import DEADLINE, make_world
 
 
 def _publish(ctx: AppContext, **changes: object) -> str:
     world = make_world(ctx, firms=0)
-    number = tendering.create_draft(ctx, world.officer, terms(**changes))
+    number = world.draft(**changes)
     tendering.publish(ctx, world.officer, number)
     return number
 
@@ -53,7 +53,7 @@ def test_a_published_notice_records_its_rule_set_and_gets_a_sealed_opening_key(c
 
 def test_publication_needs_a_complete_opening_committee(ctx: AppContext) -> None:
     world = make_world(ctx, firms=0)
-    number = tendering.create_draft(ctx, world.officer, terms(committee_quorum=4, committee_size=7))
+    number = world.draft(committee_quorum=4, committee_size=7)
     with pytest.raises(DomainError) as refused:
         tendering.publish(ctx, world.officer, number)
     assert refused.value.code == "committee_incomplete"
@@ -65,7 +65,7 @@ def test_a_local_agency_gets_the_three_percent_range(ctx: AppContext) -> None:
     from tests.support import make_world as world_of
 
     world = world_of(ctx, firms=0, jurisdiction=Jurisdiction.LOCAL)
-    number = tendering.create_draft(ctx, world.officer, terms())
+    number = world.draft()
     tendering.publish(ctx, world.officer, number)
     detail = queries.get_notice(ctx, number, world.officer)
     assert detail.rule_set_version == "local-2025.07.01"
@@ -111,7 +111,7 @@ def test_publication_refuses_a_notice_that_breaks_a_rule(
     ctx: AppContext, changes: dict[str, object], code: str
 ) -> None:
     world = make_world(ctx, firms=0)
-    number = tendering.create_draft(ctx, world.officer, terms(**changes))
+    number = world.draft(**changes)
     with pytest.raises(DomainError) as refused:
         tendering.publish(ctx, world.officer, number)
     assert refused.value.code == code
@@ -127,8 +127,8 @@ def test_the_hourly_cap_refuses_one_notice_too_many(ctx: AppContext) -> None:
     small = replace(ctx, rules=RuleBook([capped, ctx.rules.version("local-2025.07.01")]))
     world = make_world(small, firms=0)
     for _ in range(2):
-        tendering.publish(small, world.officer, tendering.create_draft(small, world.officer, terms()))
-    third = tendering.create_draft(small, world.officer, terms())
+        tendering.publish(small, world.officer, world.draft())
+    third = world.draft()
     with pytest.raises(DomainError) as refused:
         tendering.publish(small, world.officer, third)
     assert refused.value.code == "deadline_hour_full"
@@ -136,17 +136,13 @@ def test_the_hourly_cap_refuses_one_notice_too_many(ctx: AppContext) -> None:
     tendering.publish(
         small,
         world.officer,
-        tendering.create_draft(
-            small,
-            world.officer,
-            terms(deadline_at=DEADLINE + timedelta(hours=1), opening_at=DEADLINE + timedelta(hours=2)),
-        ),
+        world.draft(deadline_at=DEADLINE + timedelta(hours=1), opening_at=DEADLINE + timedelta(hours=2)),
     )
 
 
 def test_only_the_agencys_procurement_officer_may_publish(ctx: AppContext) -> None:
     world = make_world(ctx, firms=1)
-    number = tendering.create_draft(ctx, world.officer, terms())
+    number = world.draft()
     for stranger in (world.other_officer, world.official, world.firms[0], None):
         with pytest.raises(DomainError) as refused:
             tendering.publish(ctx, stranger, number)
@@ -156,7 +152,7 @@ def test_only_the_agencys_procurement_officer_may_publish(ctx: AppContext) -> No
 
 def test_drafts_are_seen_only_by_their_agency(ctx: AppContext) -> None:
     world = make_world(ctx, firms=1)
-    number = tendering.create_draft(ctx, world.officer, terms())
+    number = world.draft()
     assert queries.get_notice(ctx, number, world.officer).status is NoticeStatus.DRAFT
     for viewer in (None, world.firms[0], world.other_officer):
         with pytest.raises(DomainError) as hidden:

@@ -16,7 +16,7 @@ from jangter.search import engines, index
 from jangter.search.service import Mode, SearchRequest, Sort, search_notices
 from jangter.tendering import service as tendering
 from jangter.tendering.domain.notice import NoticeStatus
-from tests.support import DEADLINE, World, make_world, search_engine_broken, terms
+from tests.support import DEADLINE, World, make_world, search_engine_broken
 
 TITLES = {  # deadlines on working days after Wednesday 11 November 2026
     "works": ("정부세종청사 냉난방기 교체 공사", Category.WORKS, 842_000_000, 0),
@@ -122,7 +122,7 @@ def test_filters_sorts_pages_and_highlights(ctx: AppContext, corpus: tuple[World
 def test_an_amended_title_is_found_at_once_and_drafts_never(ctx: AppContext) -> None:
     world = make_world(ctx, firms=1)
     number = world.publish(title="청사 보안장비 구매")
-    draft = tendering.create_draft(ctx, world.officer, terms(title="작성 중인 보안 공고"))
+    draft = world.draft(title="작성 중인 보안 공고")
     tendering.amend(ctx, world.officer, number, {"title": "청사 출입통제 장비 구매"}, "명칭 정정")
     assert found(ctx, "출입통제") == {number}
     assert found(ctx, "보안") == set()

@@ -211,6 +211,15 @@ class ContractRules:
 
 
 @dataclass(frozen=True)
+class OrderPlanRules:
+    """발주계획 (koneps-rules §2.1): a notice only against a registered order-plan item [C], unless exempted."""
+
+    required: bool
+    exempt_below: int  # a notice whose estimated price is below this needs no plan item ([U]: 0, none exempt)
+    source: str
+
+
+@dataclass(frozen=True)
 class FailedBidRules:
     """유찰 후 (시행령 §20, §27; koneps-rules §3.4; addendum Q7)."""
 
@@ -278,6 +287,7 @@ class RuleSet:
     deposits: DepositRules
     deadlines: DeadlineRules
     contracts: ContractRules
+    order_plans: OrderPlanRules
     failed_bids: FailedBidRules
     identity: IdentityRules
     measures: tuple[Measure, ...] = ()

@@ -35,6 +35,7 @@ from jangter.rules.domain import (
     MeasureClash,
     NegotiatedRules,
     NonPriceItemRule,
+    OrderPlanRules,
     PeriodTier,
     PrivateContractAfter,
     ReservePriceRules,
@@ -341,6 +342,11 @@ def _build(source: str, data: Mapping[str, Any]) -> RuleSet:
             ),
             defect_guarantee_before_final=r.boolean("contracts.defect_guarantee_before_final"),
             source=r.text("contracts.source"),
+        ),
+        order_plans=OrderPlanRules(
+            required=r.boolean("order_plans.required"),
+            exempt_below=r.integer("order_plans.exempt_below", 0, 10**13),
+            source=r.text("order_plans.source"),
         ),
         identity=IdentityRules(
             same_ip=r.choice("identity.same_ip", SameOrigin),

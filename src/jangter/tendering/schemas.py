@@ -56,6 +56,12 @@ class NoticeIn(BaseModel):
         description="입찰보증금: undertaking (지급각서, given by bidding; where the rule set allows it) or guarantee "
         "(an institution's bid-bond guarantee must reach Jangter before the firm bids)",
     )
+    order_plan: str | None = Field(
+        default=None,
+        pattern=r"^R\d{2}DD\d{8}$",
+        description="The order-plan item (발주계획, R26DD…) the notice is published against; required to publish "
+        "unless the rule set exempts it (koneps-rules §2.1)",
+    )
     award_method: AwardMethod = Field(
         default=AwardMethod.QUALIFICATION_REVIEW,
         description="qualification_review (적격심사, default), lowest_price (the lowest bid at or above the floor) "
@@ -209,6 +215,7 @@ class NoticeOut(NoticeSummaryOut):
     opening_key: OpeningKeyOut | None = Field(description="The current round's opening key (None for a draft)")
     award_method: AwardMethod
     bid_bond: BidBond
+    order_plan: str | None = Field(description="The order-plan item (발주계획) it was published against")
     bid_bond_guarantee: RuledOut | None = Field(
         default=None,
         description="guarantee notices: the bid-bond guarantee each bidder brings (the bond on the top of the "
@@ -251,6 +258,7 @@ class NoticeOut(NoticeSummaryOut):
             opening_key=None if n.opening_key is None else OpeningKeyOut(**vars(n.opening_key)),
             award_method=n.award_method,
             bid_bond=n.bid_bond,
+            order_plan=n.order_plan,
             bid_bond_guarantee=RuledOut.of(n.bid_bond_guarantee),
             rebid_no=n.rebid_no,
             technical_max=RuledOut.of(n.technical_max),

@@ -24,6 +24,8 @@ from jangter.kernel.errors import DomainError, FieldProblem, NotFound, Validatio
 from jangter.kernel.idempotency import IdempotencyClaim
 from jangter.kernel.ids import Stage, make_number
 from jangter.kernel.procurement import AwardMethod, BidBond, Category, ContractMethod, Jurisdiction
+from jangter.planning.domain import plan_problem
+from jangter.planning.orm import OrderPlan
 from jangter.rules.domain import RuleSet
 from jangter.search import index as search_index
 from jangter.tendering import slots
@@ -77,6 +79,7 @@ def terms_of(notice: Notice) -> NoticeTerms:
         committee_size=notice.committee_size,
         pq_allowed=notice.pq_allowed,
         bid_bond=BidBond(notice.bid_bond),
+        order_plan=notice.order_plan,
         award_method=AwardMethod(notice.award_method),
         software_project=notice.software_project,
         differential_step=notice.differential_step,
@@ -103,6 +106,7 @@ def _apply_terms(notice: Notice, terms: NoticeTerms) -> None:
     notice.committee_size = terms.committee_size
     notice.pq_allowed = terms.pq_allowed
     notice.bid_bond = terms.bid_bond.value
+    notice.order_plan = terms.order_plan
     notice.award_method = terms.award_method.value
     negotiated = terms.award_method is AwardMethod.NEGOTIATED
     notice.software_project = negotiated and terms.software_project
@@ -192,6 +196,7 @@ def create_draft(
         if claim is not None and (earlier := idempotency.find(uow.session, claim)) is not None:
             return earlier.resource_id
         _check_demand_agency(uow.session, terms)
+        _check_plan_exists(uow.session, terms)
         year = seoul_date(now).year
         number = make_number(Stage.BID, year, counters.next_value(uow.session, f"notice:{year}"))
         notice = Notice(
@@ -231,6 +236,7 @@ def edit_draft(ctx: AppContext, actor: Actor | None, number: str, terms: NoticeT
         officer = _officer_of(actor, notice)
         transition(NoticeStatus(notice.status), NoticeAction.EDIT)
         _check_demand_agency(uow.session, terms)
+        _check_plan_exists(uow.session, terms)
         before = _snapshot(notice)
         _apply_terms(notice, terms)
         notice.updated_at = now
@@ -364,6 +370,39 @@ def _open_round(
     }
 
 
+def _check_plan_exists(session: Session, terms: NoticeTerms) -> None:
+    if terms.order_plan is not None and _plan_id(session, terms.order_plan) is None:
+        raise DomainError(
+            "order_plan_not_found",
+            "없는 발주계획 번호입니다.",
+            "There is no order-plan item with that number.",
+            field="order_plan",
+        )
+
+
+def _plan_id(session: Session, number: str) -> int | None:
+    return session.scalar(select(OrderPlan.id).where(OrderPlan.number == number))
+
+
+def _order_plan_refusal(session: Session, rules: RuleSet, notice: Notice) -> DomainError | None:
+    """발주계획: a notice goes public only against a registered plan item of its agency (koneps-rules §2.1)."""
+    plan = None
+    if notice.order_plan is not None:
+        row = session.execute(
+            select(OrderPlan.agency_id, OrderPlan.category, OrderPlan.status).where(
+                OrderPlan.number == notice.order_plan
+            )
+        ).one()
+        plan = (row.agency_id, row.category, row.status)
+    return plan_problem(
+        rules,
+        estimated_price=notice.estimated_price,
+        category=Category(notice.category),
+        agencies=(notice.agency_id, notice.demand_agency_id),
+        plan=plan,
+    )
+
+
 def publish(ctx: AppContext, actor: Actor | None, number: str) -> None:
     """Publish a draft: check the rules in force today, fix the rule-set version, make the 15 prices."""
     now = ctx.clock.now()
@@ -375,7 +414,16 @@ def publish(ctx: AppContext, actor: Actor | None, number: str) -> None:
         rules = ctx.rules.in_force(Jurisdiction(agency.jurisdiction or "national"), seoul_date(now))
         terms = terms_of(notice)
         check_terms(terms)
-        _check_publication_rules(ctx, rules, terms, now=now, announced_at=now, reannouncement=False)
+        plan_refusal = _order_plan_refusal(uow.session, rules, notice)
+        try:
+            _check_publication_rules(ctx, rules, terms, now=now, announced_at=now, reannouncement=False)
+        except (DomainError, ValidationProblems) as exc:  # every problem at once, the plan's with the others
+            others = exc.problems if isinstance(exc, ValidationProblems) else exc.problems()
+            if plan_refusal is None or not others:
+                raise
+            raise ValidationProblems([*plan_refusal.problems(), *others]) from None
+        if plan_refusal is not None:
+            raise plan_refusal
         _take_deadline_place(uow.session, rules, notice.deadline_at)
         notice.status = new_status.value
         notice.rule_set_version = rules.version

@@ -32,6 +32,7 @@ from jangter.kernel.procurement import (
     JURISDICTION_LABELS,
     REGIONS,
 )
+from jangter.planning.domain import PLAN_STATUS_LABELS
 from jangter.rules.domain import DEFECT_CLASS_LABELS
 from jangter.tendering.domain.notice import KIND_LABELS, STATUS_LABELS
 from jangter.web.http import csrf_token, get_ctx, get_settings, page_actor, set_csrf_cookie
@@ -47,6 +48,7 @@ _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
     "guarantee_status": dict(GUARANTEE_STATUS_LABELS),
     "termination_fault": dict(FAULT_LABELS),
     "bid_bond": dict(BID_BOND_LABELS),
+    "plan_status": dict(PLAN_STATUS_LABELS),
     "kind": dict(KIND_LABELS),
     "category": dict(CATEGORY_LABELS),
     "method": dict(CONTRACT_METHOD_LABELS),

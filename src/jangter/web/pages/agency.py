@@ -23,6 +23,7 @@ from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError, FieldProblem, ValidationProblems
 from jangter.kernel.ids import parse_notice_reference
 from jangter.kernel.procurement import AwardMethod, BidBond, Category, ContractMethod
+from jangter.planning import service as planning
 from jangter.tendering import queries, service
 from jangter.tendering.domain.notice import NoticeAction, NoticeStatus, can
 from jangter.tendering.domain.terms import NoticeTerms, TechnicalItem, default_items
@@ -90,6 +91,7 @@ def _read_terms(reader: FormReader) -> NoticeTerms:
         committee_size=reader.integer("committee_size", 5),
         pq_allowed=reader.text("pq_allowed") != "no",
         bid_bond=reader.choice("bid_bond", BidBond, BidBond.UNDERTAKING, default=BidBond.UNDERTAKING),
+        order_plan=reader.text("order_plan") or None,
         award_method=reader.choice(
             "award_method", AwardMethod, AwardMethod.QUALIFICATION_REVIEW, default=AwardMethod.QUALIFICATION_REVIEW
         ),
@@ -128,9 +130,10 @@ def items_text(items: Any) -> str:
 
 
 def _form_context(
-    ctx: AppContext, values: dict[str, Any], errors: dict[str, str], number: str | None
+    ctx: AppContext, values: dict[str, Any], errors: dict[str, str], number: str | None, actor: Actor | None
 ) -> dict[str, Any]:
     return {
+        "plans": planning.open_items(ctx, actor),
         "default_items": items_text((i.name, i.points) for i in default_items(Decimal(80))),
         "v": values,
         "errors": errors,
@@ -150,7 +153,7 @@ def agency_notices(request: Request, ctx: Ctx, actor: PageActor, cursor: str | N
 @router.get("/notices/new", response_class=HTMLResponse)
 def new_notice(request: Request, ctx: Ctx, actor: PageActor) -> HTMLResponse:
     require_role(actor, Role.PROCUREMENT_OFFICER)
-    return render(request, "notice_form.html", _form_context(ctx, {"region": "00"}, {}, None))
+    return render(request, "notice_form.html", _form_context(ctx, {"region": "00"}, {}, None, actor))
 
 
 @router.post("/notices/new", response_class=HTMLResponse)
@@ -168,7 +171,7 @@ def create_notice(request: Request, ctx: Ctx, actor: PageActor, form: Form) -> R
     except (DomainError, ValidationProblems) as exc:
         # If the draft was saved and only publication was refused, the form now edits that draft, so that
         # correcting it does not create a second one.
-        context = _form_context(ctx, values, errors_by_field(exc, lang), number)
+        context = _form_context(ctx, values, errors_by_field(exc, lang), number, actor)
         if number is not None:
             context["message"] = MESSAGES["saved"][1 if lang == "en" else 0]
         return render(request, "notice_form.html", context, status=exc.status)
@@ -251,12 +254,13 @@ def edit_notice_form(request: Request, ctx: Ctx, actor: PageActor, reference: st
         "committee_size": str(notice.committee_size),
         "pq_allowed": "yes" if notice.pq_allowed else "no",
         "bid_bond": notice.bid_bond.value,
+        "order_plan": notice.order_plan or "",
         "award_method": notice.award_method.value,
         "software_project": "yes" if notice.software_project else "",
         "differential_step": "" if notice.differential_step is None else f"{notice.differential_step.normalize():f}",
         "technical_items": items_text(notice.technical_items),
     }
-    return render(request, "notice_form.html", _form_context(ctx, values, {}, number))
+    return render(request, "notice_form.html", _form_context(ctx, values, {}, number, actor))
 
 
 @router.post("/notices/{reference}/edit", response_class=HTMLResponse)
@@ -274,7 +278,7 @@ def edit_notice(request: Request, ctx: Ctx, actor: PageActor, reference: str, fo
         return render(
             request,
             "notice_form.html",
-            _form_context(ctx, values, errors_by_field(exc, choose_lang(request)), number),
+            _form_context(ctx, values, errors_by_field(exc, choose_lang(request)), number, actor),
             status=exc.status,
         )
     return RedirectResponse(f"/agency/notices/{number}?done=saved", status_code=303)
