@@ -34,11 +34,14 @@ from jangter.identity.service import (
     register_firm,
     review_firm,
 )
-from jangter.kernel.calendar import SEOUL
+from jangter.kernel.calendar import SEOUL, seoul_date
+from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from jangter.kernel.procurement import AwardMethod, Category, ContractMethod, Jurisdiction
+from jangter.planning import prespecs
 from jangter.planning import service as planning
 from jangter.planning.domain import PlanItem
+from jangter.planning.prespec_domain import DraftSpec, needed
 from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from jangter.tendering.domain.terms import NoticeTerms
@@ -135,14 +138,32 @@ class World:
     firms: list[Actor] = field(default_factory=list)
     firm_keys: list[Ed25519PrivateKey] = field(default_factory=list)
     pending_firm: Actor | None = None
+    jurisdiction: Jurisdiction = Jurisdiction.NATIONAL
 
     def plan(self, category: Category = Category.GOODS, officer: Actor | None = None) -> str:
         """An order-plan item of the agency (koneps-rules §2.1: a notice is published against one)."""
         return plan_item(self.ctx, officer or self.officer, category)
 
+    def closed_spec(self, category: Category, estimated_price: int, officer: Actor | None = None) -> str:
+        """A pre-specification published ten days ago, so its opinion period is over (koneps-rules §2.2)."""
+        clock = self.ctx.clock
+        assert isinstance(clock, OffsetClock)
+        back = clock.now()
+        clock.set(back - timedelta(days=10))
+        try:
+            spec = DraftSpec("시험 사전규격", category, estimated_price, "규격서 초안")
+            return prespecs.publish(self.ctx, officer or self.officer, spec)
+        finally:
+            clock.set(back)
+
     def draft(self, **changes: Any) -> str:
-        """A draft notice of the agency, against a fresh order-plan item of its category unless one is given."""
-        changes.setdefault("order_plan", self.plan(changes.get("category", Category.GOODS)))
+        """A draft notice of the agency, against a fresh order-plan item of its category, and after a closed
+        pre-specification where the rule set needs one, unless they are given."""
+        wanted = terms(**changes)
+        changes.setdefault("order_plan", self.plan(wanted.category))
+        rules = self.ctx.rules.in_force(self.jurisdiction, seoul_date(self.ctx.clock.now()))
+        if "pre_specification" not in changes and needed(rules, wanted.category, wanted.estimated_price):
+            changes["pre_specification"] = self.closed_spec(wanted.category, wanted.estimated_price)
         return tendering.create_draft(self.ctx, self.officer, terms(**changes))
 
     def publish(self, **changes: Any) -> str:
@@ -211,6 +232,7 @@ def make_world(ctx: AppContext, firms: int = 3, jurisdiction: Jurisdiction = Jur
         person = add_member(ctx, operator, org, NewPerson(f"{key}@gov.kr", key, PASSWORD, frozenset({role})))
         people[key] = actor_of_person(ctx, person)
     world = World(ctx, operator, people["officer"], people["official"], people["other_officer"])
+    world.jurisdiction = jurisdiction
     for i in range(5):
         email = f"committee{i}@gov.kr"
         member = actor_of_person(

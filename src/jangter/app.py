@@ -38,6 +38,7 @@ from jangter.kernel.transfers import FileExport
 from jangter.oversight.api import router as oversight_api
 from jangter.payments.api import router as payments_api
 from jangter.planning.api import router as planning_api
+from jangter.planning.prespec_api import router as prespec_api
 from jangter.rules.loader import load_rule_book
 from jangter.rules.store import stored_documents_if_migrated
 from jangter.search.api import notices_router as similar_api
@@ -51,6 +52,7 @@ from jangter.web.pages import contracts as contract_pages
 from jangter.web.pages import members as member_pages
 from jangter.web.pages import negotiation as negotiation_pages
 from jangter.web.pages import plans as plan_pages
+from jangter.web.pages import prespecs as prespec_pages
 from jangter.web.pages import searches as search_pages
 from jangter.web.pages import security as security_pages
 from jangter.web.rendering import render
@@ -139,6 +141,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         contracting_api,
         payments_api,
         planning_api,
+        prespec_api,
         negotiation_api,
         transparency_api,
         oversight_api,
@@ -159,6 +162,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         search_pages.router,
         contract_pages.router,
         plan_pages.router,
+        prespec_pages.router,
         demo.router,
     ):
         app.include_router(page_router)

@@ -51,8 +51,10 @@ from jangter.kernel.context import AppContext
 from jangter.kernel.db import Database
 from jangter.kernel.procurement import AwardMethod, BidBond, Category, ContractMethod, Jurisdiction
 from jangter.kernel.randomness import SeededRandomSource
+from jangter.planning import prespecs
 from jangter.planning import service as planning
 from jangter.planning.domain import PlanItem
+from jangter.planning.prespec_domain import DraftSpec, needed
 from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from jangter.tendering.domain.notice import NoticeStatus
@@ -310,6 +312,16 @@ class _Demo:
         publish: bool = True,
         **extra: Any,
     ) -> str:
+        estimated = base * 10 // 11
+        jurisdiction = next(j for slug, *_, j, _ in AGENCIES if slug == agency)
+        rules = self.ctx.rules.in_force(jurisdiction, seoul_date(published))
+        if "pre_specification" not in extra and needed(rules, category, estimated):
+            # koneps-rules §2.2: the draft specification went out for opinions a week before
+            self.at(published - timedelta(days=8))
+            spec = DraftSpec(
+                title, category, estimated, f"{title} 규격서 (초안). 세부 내용은 과업지시서를 참조하십시오."
+            )
+            extra["pre_specification"] = prespecs.publish(self.ctx, self.people[f"officer@{agency}"], spec)
         self.at(published - timedelta(minutes=30))
         officer = self.people[f"officer@{agency}"]
         terms = NoticeTerms(
@@ -320,7 +332,7 @@ class _Demo:
             demand_agency_id=None,
             region=region,
             base_amount=base,
-            estimated_price=base * 10 // 11,
+            estimated_price=estimated,
             a_value=a_value,
             reserve_range_pct=None,
             award_floor_rate=None,
@@ -630,6 +642,7 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
         # 11b. Order plans of the coming quarter, not yet noticed (발주계획, koneps-rules §2.1).
         demo.at(now - timedelta(hours=3))
         ahead = seoul_date(now) + timedelta(days=92)
+        plans = {}
         for agency, title, category, amount in (
             ("mois", "2027년 정부청사 출입관리시스템 고도화 용역", Category.SERVICES, 2_350_000_000),
             ("mois", "행정안전부 노후 PC 교체 구매 (600대)", Category.GOODS, 870_000_000),
@@ -637,7 +650,53 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
             ("seoul", "서울시 청사 방역 소독 용역", Category.SERVICES, 96_000_000),
             ("yp21", "양평군 농촌도로 재포장 공사", Category.WORKS, 640_000_000),
         ):
-            demo.plan(agency, title, category, amount, ahead)
+            plans[title] = demo.plan(agency, title, category, amount, ahead)
+
+        # 11c. Pre-specifications (사전규격, koneps-rules §2.2): one closed without opinions (its notice may follow),
+        # one open for opinions: one answered, one waiting.
+        demo.at(now - timedelta(days=10))
+        title = "행정안전부 노후 PC 교체 구매 (600대)"
+        prespecs.publish(
+            demo.ctx,
+            demo.people["officer@mois"],
+            DraftSpec(
+                title,
+                Category.GOODS,
+                790_909_090,
+                "데스크톱 PC 600대 (CPU 8코어 이상, 메모리 16GB 이상, SSD 512GB 이상)",
+                order_plan=plans[title],
+            ),
+        )
+        demo.at(now - timedelta(days=2))
+        title = "2027년 정부청사 출입관리시스템 고도화 용역"
+        spec = prespecs.publish(
+            demo.ctx,
+            demo.people["officer@mois"],
+            DraftSpec(
+                title,
+                Category.SERVICES,
+                2_136_363_636,
+                "1. 사업 목적: 정부청사 출입관리시스템의 노후 장비 교체와 모바일 출입증 도입\n"
+                "2. 범위: 출입통제 게이트 48식, 방문객 예약 시스템, 모바일 출입증 앱\n"
+                "3. 주요 요구사항: 얼굴인식 출입 (오인식률 0.001% 이하), 기존 출입카드 호환",
+                order_plan=plans[title],
+            ),
+        )
+        demo.at(now - timedelta(days=1, hours=20))
+        prespecs.file_opinion(
+            demo.ctx, approved[1], spec, "얼굴인식 오인식률 요건(0.001%)의 시험 기준을 밝혀 주십시오."
+        )
+        prespecs.file_opinion(
+            demo.ctx, approved[4], spec, "출입게이트를 특정 규격으로 정하지 말고 동등 이상 제품을 허용해 주십시오."
+        )
+        demo.at(now - timedelta(days=1))
+        prespecs.answer(
+            demo.ctx,
+            demo.people["officer@mois"],
+            spec,
+            1,
+            "KS X ISO/IEC 19795-1에 따른 공인시험 결과로 확인합니다. 규격서에 명시하겠습니다.",
+        )
 
         # 12. Cancelled, and a draft nobody else can see.
         demo.at(now - timedelta(hours=2))

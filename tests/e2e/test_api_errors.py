@@ -41,6 +41,21 @@ def plan_via_api(client: TestClient, officer: dict[str, str], category: str = "g
     return str(created.json()["number"])
 
 
+def closed_spec_via_api(
+    client: TestClient, officer: dict[str, str], clock: OffsetClock, category: str, estimated_price: int
+) -> str:
+    """The agency published the pre-specification ten days ago over the API (koneps-rules §2.2): its period is over."""
+    back = clock.now()
+    clock.set(back - timedelta(days=10))
+    try:
+        body = {"title": "사전규격", "category": category, "estimated_price": estimated_price, "description": "규격서"}
+        created = client.post("/api/v1/pre-specifications", json=body, headers=officer)
+    finally:
+        clock.set(back)
+    assert created.status_code == 201, created.text
+    return str(created.json()["number"])
+
+
 def problem(response: Any, status: int, code: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)

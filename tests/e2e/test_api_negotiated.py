@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from jangter.kernel.clock import OffsetClock
 from jangter.kernel.context import AppContext
 from tests.e2e.conftest import token
-from tests.e2e.test_api_errors import notice_json, plan_via_api, problem
+from tests.e2e.test_api_errors import closed_spec_via_api, notice_json, plan_via_api, problem
 from tests.integration.test_negotiated_contract import DEADLINE, OPENING, SHEETS
 from tests.support import PASSWORD, make_world
 
@@ -37,12 +37,15 @@ def negotiated_json(**changes: object) -> dict[str, object]:
 def test_a_negotiated_notice_through_the_api(client: TestClient, ctx: AppContext, clock: OffsetClock) -> None:
     world = make_world(ctx, firms=3)
     officer = token(client, "officer@gov.kr", PASSWORD)
-    short = negotiated_json(technical_items=ITEMS[:3], order_plan=plan_via_api(client, officer, "services"))
+    spec = closed_spec_via_api(client, officer, clock, "services", 500_000_000)  # ₩100M and more: §2.2
+    short = negotiated_json(
+        technical_items=ITEMS[:3], order_plan=plan_via_api(client, officer, "services"), pre_specification=spec
+    )
     number = client.post("/api/v1/notices", json=short, headers=officer).json()["number"]
     refused = problem(client.post(f"/api/v1/notices/{number}/publish", headers=officer), 422, "invalid_input")
     assert {e["code"] for e in refused["errors"]} == {"technical_items_total"}
 
-    planned = negotiated_json(order_plan=plan_via_api(client, officer, "services"))
+    planned = negotiated_json(order_plan=plan_via_api(client, officer, "services"), pre_specification=spec)
     number = client.post("/api/v1/notices", json=planned, headers=officer).json()["number"]
     published = client.post(f"/api/v1/notices/{number}/publish", headers=officer).json()
     assert published["award_method"] == "negotiated" and published["award_floor_rate"] is None

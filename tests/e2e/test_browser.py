@@ -158,6 +158,10 @@ def test_publish_bid_open_and_award_by_hand(live_server: tuple[str, OffsetClock,
     plan = page.locator("#order_plan option", has_text="노후 PC 교체").get_attribute("value")
     assert plan is not None
     page.get_by_label("발주계획", exact=True).select_option(plan)
+    # koneps-rules §2.2: goods from ₩100M follow their pre-specification, whose opinion period is over
+    spec = page.locator("#pre_specification option", has_text="노후 PC 교체").get_attribute("value")
+    assert spec is not None
+    page.get_by_label("사전규격", exact=True).select_option(spec)
     page.get_by_label("분류").select_option("goods")
     page.get_by_label("기초금액 (원)").fill("120,000,000")
     page.get_by_label("추정가격 (원)").fill("109,090,909")

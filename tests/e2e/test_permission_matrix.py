@@ -18,6 +18,9 @@ from jangter.identity.domain.roles import Role
 from jangter.identity.service import NewPerson, add_member
 from jangter.kernel.audit import AuditRecord
 from jangter.kernel.context import AppContext
+from jangter.kernel.procurement import Category
+from jangter.planning import prespecs
+from jangter.planning.prespec_domain import DraftSpec
 from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from tests.support import PASSWORD, all_routes, insert_contract, make_world, terms
@@ -114,6 +117,10 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
     other_draft = tendering.create_draft(ctx, world.other_officer, terms(title="다른 기관의 작성 중 공고"))
     own_plan = queries.get_notice(ctx, own_notice, None).order_plan
     other_plan = world.plan(officer=world.other_officer)
+    spec = DraftSpec("청사 보안 시스템", Category.SERVICES, 300_000_000, "규격")
+    own_spec = prespecs.publish(ctx, world.officer, spec)
+    prespecs.file_opinion(ctx, firm_a, own_spec, "의견")
+    other_spec = prespecs.publish(ctx, world.other_officer, spec)
     own_contract = insert_contract(ctx, own_notice, world.officer, firm_a.org_id)
     other_contract = insert_contract(ctx, other_draft, world.other_officer, firm_b.org_id)
     values = {
@@ -127,6 +134,8 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
             "number": own_contract,
             "version": "1",
             "plan": own_plan or "",
+            "spec": own_spec,
+            "opinion": "1",
         },
         "other": {
             "reference": other_draft,
@@ -138,6 +147,8 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
             "number": other_contract,
             "version": "1",
             "plan": other_plan,
+            "spec": other_spec,
+            "opinion": "1",
         },
     }
     app = create_app(settings, ctx, run_worker=False)

@@ -61,8 +61,8 @@ def test_a_notice_is_published_only_against_a_plan_item_of_its_agency_and_catego
     assert view.status is PlanStatus.PUBLISHED and [n.number for n in notices] == [planned]
 
     planning.withdraw(ctx, world.officer, works, "설계 변경으로 내년으로 연기")
-    refused("order_plan_withdrawn", tendering.publish, ctx, world.officer, draft(world, category=Category.WORKS,
-            base_amount=100_000_000, order_plan=works))  # fmt: skip
+    withdrawn = draft(world, category=Category.WORKS, order_plan=works)
+    refused("order_plan_withdrawn", tendering.publish, ctx, world.officer, withdrawn)
 
 
 def test_a_plan_problem_comes_with_the_notices_other_problems(ctx: AppContext) -> None:
@@ -80,7 +80,8 @@ def test_a_rule_set_may_exempt_small_notices(ctx: AppContext) -> None:
     small = replace(ctx, rules=RuleBook([lenient, ctx.rules.version("local-2025.07.01")]))
     world = make_world(small, firms=0)
     tendering.publish(small, world.officer, draft(world))  # estimated ₩90,909,090 < ₩100,000,000
-    big = draft(world, base_amount=220_000_000, estimated_price=200_000_000)
+    spec = world.closed_spec(Category.GOODS, 200_000_000)  # §2.2: ₩100M and more follow a pre-specification
+    big = draft(world, base_amount=220_000_000, estimated_price=200_000_000, pre_specification=spec)
     refused("order_plan_required", tendering.publish, small, world.officer, big)
 
 

@@ -220,6 +220,18 @@ class OrderPlanRules:
 
 
 @dataclass(frozen=True)
+class PreSpecRules:
+    """사전규격 공개 (koneps-rules §2.2): the opinion period and who needs one ([U] and [S] there)."""
+
+    days: int  # the opinion period ([U]/[S] 5 days)
+    urgent_days: int  # when urgent ([U]/[S] 3 days)
+    working_days: bool  # [U] counted in calendar days (false) or working days (true)
+    categories: frozenset[Category]  # goods and services
+    exempt_below: int  # [S] 집행기준 §77: estimated price below ₩100M (national) / ₩50M (local) needs none
+    source: str
+
+
+@dataclass(frozen=True)
 class FailedBidRules:
     """유찰 후 (시행령 §20, §27; koneps-rules §3.4; addendum Q7)."""
 
@@ -288,6 +300,7 @@ class RuleSet:
     deadlines: DeadlineRules
     contracts: ContractRules
     order_plans: OrderPlanRules
+    pre_specification: PreSpecRules
     failed_bids: FailedBidRules
     identity: IdentityRules
     measures: tuple[Measure, ...] = ()

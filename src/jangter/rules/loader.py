@@ -37,6 +37,7 @@ from jangter.rules.domain import (
     NonPriceItemRule,
     OrderPlanRules,
     PeriodTier,
+    PreSpecRules,
     PrivateContractAfter,
     ReservePriceRules,
     RuleBook,
@@ -347,6 +348,17 @@ def _build(source: str, data: Mapping[str, Any]) -> RuleSet:
             required=r.boolean("order_plans.required"),
             exempt_below=r.integer("order_plans.exempt_below", 0, 10**13),
             source=r.text("order_plans.source"),
+        ),
+        pre_specification=PreSpecRules(
+            days=r.integer("pre_specification.days", 1, 30),
+            urgent_days=r.integer("pre_specification.urgent_days", 1, 30),
+            working_days=r.boolean("pre_specification.working_days"),
+            categories=frozenset(
+                r.choice("pre_specification.categories", Category, value)
+                for value in r._get("pre_specification.categories")
+            ),
+            exempt_below=r.integer("pre_specification.exempt_below", 0, 10**13),
+            source=r.text("pre_specification.source"),
         ),
         identity=IdentityRules(
             same_ip=r.choice("identity.same_ip", SameOrigin),

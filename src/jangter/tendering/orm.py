@@ -42,6 +42,7 @@ class Notice(Base):
     pq_allowed: Mapped[bool] = mapped_column(Boolean, default=True)  # bids may use the post-quantum suite
     bid_bond: Mapped[str] = mapped_column(String(16), server_default="undertaking")  # BidBond
     order_plan: Mapped[str | None] = mapped_column(ForeignKey("order_plan.number"), index=True)  # 발주계획 item
+    pre_specification: Mapped[str | None] = mapped_column(ForeignKey("pre_specification.number"), index=True)
     award_method: Mapped[str] = mapped_column(String(32), default="qualification_review")  # AwardMethod
     # 협상에 의한 계약: software project (90 : 10), the 차등점수제 step (None: raw scores), [[name, points], …]
     software_project: Mapped[bool] = mapped_column(Boolean, default=False)

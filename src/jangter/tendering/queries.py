@@ -114,6 +114,7 @@ class NoticeDetail(NoticeSummary):
     award_method: AwardMethod = AwardMethod.QUALIFICATION_REVIEW
     bid_bond: BidBond = BidBond.UNDERTAKING
     order_plan: str | None = None  # the 발주계획 item the notice was published against
+    pre_specification: str | None = None  # the 사전규격 it followed
     bid_bond_guarantee: Ruled[int] | None = None  # a guarantee notice: the bid-bond guarantee each bidder brings
     rebid_no: int = 0
     # 협상에 의한 계약: the technical maximum and its rule, the items and the 차등점수 step
@@ -315,6 +316,7 @@ def get_notice(ctx: AppContext, number: str, viewer: Actor | None) -> NoticeDeta
         award_method=AwardMethod(notice.award_method),
         bid_bond=BidBond(notice.bid_bond),
         order_plan=notice.order_plan,
+        pre_specification=notice.pre_specification,
         bid_bond_guarantee=_bid_bond_guarantee(rules, notice),
         rebid_no=notice.rebid_no,
         technical_max=_technical_max(rules, notice),

@@ -62,6 +62,11 @@ class NoticeIn(BaseModel):
         description="The order-plan item (발주계획, R26DD…) the notice is published against; required to publish "
         "unless the rule set exempts it (koneps-rules §2.1)",
     )
+    pre_specification: str | None = Field(
+        default=None,
+        pattern=r"^R\d{2}BD\d{8}$",
+        description="The pre-specification (사전규격, R26BD…) the notice follows (koneps-rules §2.2)",
+    )
     award_method: AwardMethod = Field(
         default=AwardMethod.QUALIFICATION_REVIEW,
         description="qualification_review (적격심사, default), lowest_price (the lowest bid at or above the floor) "
@@ -216,6 +221,7 @@ class NoticeOut(NoticeSummaryOut):
     award_method: AwardMethod
     bid_bond: BidBond
     order_plan: str | None = Field(description="The order-plan item (발주계획) it was published against")
+    pre_specification: str | None = Field(description="The pre-specification (사전규격) it follows")
     bid_bond_guarantee: RuledOut | None = Field(
         default=None,
         description="guarantee notices: the bid-bond guarantee each bidder brings (the bond on the top of the "
@@ -259,6 +265,7 @@ class NoticeOut(NoticeSummaryOut):
             award_method=n.award_method,
             bid_bond=n.bid_bond,
             order_plan=n.order_plan,
+            pre_specification=n.pre_specification,
             bid_bond_guarantee=RuledOut.of(n.bid_bond_guarantee),
             rebid_no=n.rebid_no,
             technical_max=RuledOut.of(n.technical_max),

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jangter.bidding import ceremony
@@ -25,7 +25,8 @@ from jangter.kernel.idempotency import IdempotencyClaim
 from jangter.kernel.ids import Stage, make_number
 from jangter.kernel.procurement import AwardMethod, BidBond, Category, ContractMethod, Jurisdiction
 from jangter.planning.domain import plan_problem
-from jangter.planning.orm import OrderPlan
+from jangter.planning.orm import OrderPlan, PreSpecification, PreSpecOpinion
+from jangter.planning.prespec_domain import LinkedSpec, spec_problem
 from jangter.rules.domain import RuleSet
 from jangter.search import index as search_index
 from jangter.tendering import slots
@@ -80,6 +81,7 @@ def terms_of(notice: Notice) -> NoticeTerms:
         pq_allowed=notice.pq_allowed,
         bid_bond=BidBond(notice.bid_bond),
         order_plan=notice.order_plan,
+        pre_specification=notice.pre_specification,
         award_method=AwardMethod(notice.award_method),
         software_project=notice.software_project,
         differential_step=notice.differential_step,
@@ -107,6 +109,7 @@ def _apply_terms(notice: Notice, terms: NoticeTerms) -> None:
     notice.pq_allowed = terms.pq_allowed
     notice.bid_bond = terms.bid_bond.value
     notice.order_plan = terms.order_plan
+    notice.pre_specification = terms.pre_specification
     notice.award_method = terms.award_method.value
     negotiated = terms.award_method is AwardMethod.NEGOTIATED
     notice.software_project = negotiated and terms.software_project
@@ -197,6 +200,7 @@ def create_draft(
             return earlier.resource_id
         _check_demand_agency(uow.session, terms)
         _check_plan_exists(uow.session, terms)
+        _check_pre_spec_exists(uow.session, terms)
         year = seoul_date(now).year
         number = make_number(Stage.BID, year, counters.next_value(uow.session, f"notice:{year}"))
         notice = Notice(
@@ -237,6 +241,7 @@ def edit_draft(ctx: AppContext, actor: Actor | None, number: str, terms: NoticeT
         transition(NoticeStatus(notice.status), NoticeAction.EDIT)
         _check_demand_agency(uow.session, terms)
         _check_plan_exists(uow.session, terms)
+        _check_pre_spec_exists(uow.session, terms)
         before = _snapshot(notice)
         _apply_terms(notice, terms)
         notice.updated_at = now
@@ -380,8 +385,43 @@ def _check_plan_exists(session: Session, terms: NoticeTerms) -> None:
         )
 
 
+def _check_pre_spec_exists(session: Session, terms: NoticeTerms) -> None:
+    if terms.pre_specification is not None and (
+        session.scalar(select(PreSpecification.id).where(PreSpecification.number == terms.pre_specification)) is None
+    ):
+        raise DomainError(
+            "pre_spec_not_found",
+            "없는 사전규격 번호입니다.",
+            "There is no pre-specification with that number.",
+            field="pre_specification",
+        )
+
+
 def _plan_id(session: Session, number: str) -> int | None:
     return session.scalar(select(OrderPlan.id).where(OrderPlan.number == number))
+
+
+def _pre_spec_refusal(session: Session, rules: RuleSet, notice: Notice, now: datetime) -> DomainError | None:
+    """사전규격: goods and services over the rule set's amount follow a closed, answered pre-specification (§2.2)."""
+    linked = None
+    if notice.pre_specification is not None:
+        spec = session.scalars(
+            select(PreSpecification).where(PreSpecification.number == notice.pre_specification)
+        ).one()
+        unanswered = session.scalar(
+            select(func.count())
+            .select_from(PreSpecOpinion)
+            .where(PreSpecOpinion.pre_spec_id == spec.id, PreSpecOpinion.replied_at.is_(None))
+        )
+        linked = LinkedSpec(spec.agency_id, Category(spec.category), spec.opinion_deadline, int(unanswered or 0))
+    return spec_problem(
+        rules,
+        category=Category(notice.category),
+        estimated_price=notice.estimated_price,
+        agencies=(notice.agency_id, notice.demand_agency_id),
+        spec=linked,
+        now=now,
+    )
 
 
 def _order_plan_refusal(session: Session, rules: RuleSet, notice: Notice) -> DomainError | None:
@@ -414,16 +454,25 @@ def publish(ctx: AppContext, actor: Actor | None, number: str) -> None:
         rules = ctx.rules.in_force(Jurisdiction(agency.jurisdiction or "national"), seoul_date(now))
         terms = terms_of(notice)
         check_terms(terms)
-        plan_refusal = _order_plan_refusal(uow.session, rules, notice)
+        refusals = [
+            r
+            for r in (
+                _order_plan_refusal(uow.session, rules, notice),
+                _pre_spec_refusal(uow.session, rules, notice, now),
+            )
+            if r is not None
+        ]
         try:
             _check_publication_rules(ctx, rules, terms, now=now, announced_at=now, reannouncement=False)
-        except (DomainError, ValidationProblems) as exc:  # every problem at once, the plan's with the others
+        except (DomainError, ValidationProblems) as exc:  # every problem at once: the plan's and the others
             others = exc.problems if isinstance(exc, ValidationProblems) else exc.problems()
-            if plan_refusal is None or not others:
+            if not refusals or not others:
                 raise
-            raise ValidationProblems([*plan_refusal.problems(), *others]) from None
-        if plan_refusal is not None:
-            raise plan_refusal
+            raise ValidationProblems([*(p for r in refusals for p in r.problems()), *others]) from None
+        if len(refusals) == 1:
+            raise refusals[0]
+        if refusals:
+            raise ValidationProblems([p for r in refusals for p in r.problems()])
         _take_deadline_place(uow.session, rules, notice.deadline_at)
         notice.status = new_status.value
         notice.rule_set_version = rules.version

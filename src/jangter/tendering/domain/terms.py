@@ -61,6 +61,7 @@ class NoticeTerms:
     pq_allowed: bool = True  # bidders may seal with the post-quantum hybrid suite
     bid_bond: BidBond = BidBond.UNDERTAKING  # 입찰보증금: a payment undertaking, or a guarantee before the bid
     order_plan: str | None = None  # the 발주계획 item's number (R26DD…) the notice is published against
+    pre_specification: str | None = None  # the 사전규격 it follows (R26BD…)
     award_method: AwardMethod = AwardMethod.QUALIFICATION_REVIEW  # 적격심사 unless the notice says otherwise
     # 협상에 의한 계약 only: a public software project (90 : 10), the 차등점수제 step the agency chose (None: raw
     # technical scores), and the technical items, whose points add up to the technical maximum.

@@ -23,6 +23,7 @@ from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError, FieldProblem, ValidationProblems
 from jangter.kernel.ids import parse_notice_reference
 from jangter.kernel.procurement import AwardMethod, BidBond, Category, ContractMethod
+from jangter.planning import prespecs
 from jangter.planning import service as planning
 from jangter.tendering import queries, service
 from jangter.tendering.domain.notice import NoticeAction, NoticeStatus, can
@@ -92,6 +93,7 @@ def _read_terms(reader: FormReader) -> NoticeTerms:
         pq_allowed=reader.text("pq_allowed") != "no",
         bid_bond=reader.choice("bid_bond", BidBond, BidBond.UNDERTAKING, default=BidBond.UNDERTAKING),
         order_plan=reader.text("order_plan") or None,
+        pre_specification=reader.text("pre_specification") or None,
         award_method=reader.choice(
             "award_method", AwardMethod, AwardMethod.QUALIFICATION_REVIEW, default=AwardMethod.QUALIFICATION_REVIEW
         ),
@@ -134,6 +136,7 @@ def _form_context(
 ) -> dict[str, Any]:
     return {
         "plans": planning.open_items(ctx, actor),
+        "specs": prespecs.of_agency(ctx, actor),
         "default_items": items_text((i.name, i.points) for i in default_items(Decimal(80))),
         "v": values,
         "errors": errors,
@@ -255,6 +258,7 @@ def edit_notice_form(request: Request, ctx: Ctx, actor: PageActor, reference: st
         "pq_allowed": "yes" if notice.pq_allowed else "no",
         "bid_bond": notice.bid_bond.value,
         "order_plan": notice.order_plan or "",
+        "pre_specification": notice.pre_specification or "",
         "award_method": notice.award_method.value,
         "software_project": "yes" if notice.software_project else "",
         "differential_step": "" if notice.differential_step is None else f"{notice.differential_step.normalize():f}",
