@@ -26,7 +26,7 @@ from jangter.client import sealing
 from jangter.evaluation.service import open_presented
 from jangter.identity import keys
 from jangter.identity.domain.registration_number import brn_check_digit
-from jangter.identity.domain.roles import RegistrationStatus, Role
+from jangter.identity.domain.roles import Actor, RegistrationStatus, Role
 from jangter.identity.keys import FirmSigningKey
 from jangter.identity.orm import Organisation, Person, PersonRole
 from jangter.identity.service import (
@@ -45,6 +45,8 @@ from jangter.kernel.procurement import Category, ContractMethod, Jurisdiction
 from jangter.kernel.randomness import SystemRandomSource
 from jangter.kernel.signing import PlatformSigner
 from jangter.migrations import upgrade
+from jangter.planning import service as planning
+from jangter.planning.domain import PlanItem
 from jangter.rules.loader import load_rule_book
 from jangter.tendering import queries
 from jangter.tendering import service as tendering
@@ -69,6 +71,14 @@ class OpeningResult:
     @property
     def per_second(self) -> float:
         return self.bids / self.seconds
+
+
+def plan_item(ctx: AppContext, officer: Actor, title: str) -> str:
+    """The order-plan item a notice is published against (koneps-rules §2.1), for this quarter."""
+    today = seoul_date(ctx.clock.now())
+    quarter = (today.month - 1) // 3 + 1
+    item = PlanItem(today.year, quarter, title, Category.GOODS, ContractMethod.GENERAL_COMPETITIVE, 100_000_000)
+    return planning.publish_item(ctx, officer, item)
 
 
 def _deadline() -> datetime:
@@ -146,6 +156,7 @@ def run(url: str) -> OpeningResult:
             bid_start_at=clock.now(),
             deadline_at=deadline,
             opening_at=deadline,
+            order_plan=plan_item(ctx, officer, "개찰 성능 시험"),
         ),
     )
     tendering.publish(ctx, officer, number)

@@ -35,6 +35,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench import opening, search
+from bench.opening import plan_item
 from jangter.bidding.orm import Bid
 from jangter.client import sealing
 from jangter.identity import keys, passwords
@@ -231,6 +232,7 @@ def seed(url: str, pairs_file: Path) -> None:
                     bid_start_at=clock.now(),
                     deadline_at=deadline,
                     opening_at=deadline + timedelta(hours=1),
+                    order_plan=plan_item(ctx, officer, f"성능 시험 공고 {i}"),
                 ),
             )
             tendering.publish(ctx, officer, number)
