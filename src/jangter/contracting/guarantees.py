@@ -185,6 +185,19 @@ def _wanted(ctx: AppContext, session: Session, contract: Contract, kind: g.Guara
     return deposit, g.years_after(seoul_date(completed), rules.contracts.defect_years[defect_class])
 
 
+def _tell(
+    ctx: AppContext,
+    session: Session,
+    institution: GuaranteeInstitution,
+    path: str,
+    key: str,
+    message: dict[str, Any],
+) -> None:
+    """Queue a message for the institution's API, signed with the platform key; the worker delivers it after the
+    commit and retries until the institution takes it (``notifications/calls.py``)."""
+    calls.enqueue(session, key=key, url=f"{institution.api_url}/{path}", body=signed(ctx, message), at=ctx.clock.now())
+
+
 @dataclass(frozen=True)
 class _Ask:
     """One request to an institution: what it is for (a contract, or a notice for a bid bond) and how much."""
@@ -264,13 +277,7 @@ def _send(ctx: AppContext, session: Session, ask: _Ask, institution_id: int, adm
         "cover_until": ask.cover_until.isoformat(),
         "requested_at": now.isoformat(),
     }
-    calls.enqueue(
-        session,
-        key=f"guarantee-request:{reference}",
-        url=f"{institution.api_url}/requests",
-        body=signed(ctx, message),
-        at=now,
-    )
+    _tell(ctx, session, institution, "requests", f"guarantee-request:{reference}", message)
     audit.record(
         session,
         at=now,
@@ -608,13 +615,7 @@ def close(
         "reason": reason,
         "at": now.isoformat(),
     }
-    calls.enqueue(
-        session,
-        key=f"guarantee-{verb}:{row.reference}",
-        url=f"{institution.api_url}/notices",
-        body=signed(ctx, message),
-        at=now,
-    )
+    _tell(ctx, session, institution, "notices", f"guarantee-{verb}:{row.reference}", message)
     audit.record(
         session,
         at=now,
