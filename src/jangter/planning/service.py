@@ -3,8 +3,6 @@ item, withdrawn with a reason, public and searchable; notices are published agai
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +12,7 @@ from sqlalchemy.orm import Session
 from jangter.identity.domain.roles import Actor, OrgKind, Role, require_role
 from jangter.identity.orm import Organisation
 from jangter.identity.service import audit_actor
-from jangter.kernel import audit, counters, translog
+from jangter.kernel import audit, counters, cursors, translog
 from jangter.kernel.calendar import seoul_date
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError, NotFound
@@ -189,23 +187,6 @@ class PlanPage:
     count: int
 
 
-def _cursor(row_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([row_id]).encode()).decode().rstrip("=")
-
-
-def _read_cursor(cursor: str) -> int:
-    try:
-        [row_id] = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return int(row_id)
-    except (ValueError, TypeError) as exc:
-        raise DomainError(
-            "cursor_invalid",
-            "페이지 위치(cursor)가 올바르지 않습니다.",
-            "The page cursor is not valid.",
-            field="cursor",
-        ) from exc
-
-
 def search_plans(ctx: AppContext, query: PlanQuery) -> PlanPage:
     """The public list of order plans, newest first, filtered by words of the title or the agency's name, year,
     quarter, category and agency; with the count and the planned amount of everything that matches."""
@@ -234,13 +215,13 @@ def search_plans(ctx: AppContext, query: PlanQuery) -> PlanPage:
         ).one()
         page = base.where(*conditions)
         if query.cursor:
-            page = page.where(OrderPlan.id < _read_cursor(query.cursor))
+            page = page.where(OrderPlan.id < cursors.decode(query.cursor, lambda raw: int(raw[0])))
         rows = session.execute(page.order_by(OrderPlan.id.desc()).limit(limit + 1)).all()
     items = [_view(row, name) for row, name in rows[:limit]]
     more = len(rows) > limit
     return PlanPage(
         items,
-        _cursor(rows[limit - 1][0].id) if more else None,
+        cursors.encode([rows[limit - 1][0].id]) if more else None,
         int(totals[1]),
         int(totals[0]),
     )

@@ -8,8 +8,6 @@ page can tell people plainly. A notice number is looked up directly; an empty qu
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -20,8 +18,9 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from jangter.identity.orm import Organisation
+from jangter.kernel import cursors
 from jangter.kernel.context import AppContext
-from jangter.kernel.errors import DomainError, NotFound
+from jangter.kernel.errors import NotFound
 from jangter.kernel.procurement import Category, ContractMethod
 from jangter.search.domain.tokens import ParsedQuery, facets_of, highlight, parse_query
 from jangter.search.engines import SearchTimeout, engine_for
@@ -87,30 +86,16 @@ class SearchResult:
 def _offset(cursor: str | None) -> int:
     if not cursor:
         return 0
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        offset = int(raw["o"])
-    except (ValueError, TypeError, KeyError) as exc:
-        raise _bad_cursor() from exc
+    offset = cursors.decode(cursor, lambda raw: int(raw["o"]))
     if not 0 <= offset < MAX_RESULTS:
-        raise _bad_cursor()
+        raise cursors.invalid()
     return offset
-
-
-def _bad_cursor() -> DomainError:
-    return DomainError(
-        "cursor_invalid",
-        "페이지 위치(cursor)가 올바르지 않습니다.",
-        "The page cursor is not valid.",
-        field="cursor",
-        status=400,
-    )
 
 
 def _cursor(offset: int) -> str | None:
     if offset >= MAX_RESULTS:
         return None
-    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode().rstrip("=")
+    return cursors.encode({"o": offset})
 
 
 def conditions(request: SearchRequest, now: datetime) -> list[ColumnElement[bool]]:

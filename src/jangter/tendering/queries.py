@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -18,6 +16,7 @@ from jangter.evaluation.domain.award_floor import award_floor_rate
 from jangter.evaluation.domain.negotiated import technical_maximum
 from jangter.identity.domain.roles import Actor, OrgKind
 from jangter.identity.orm import Organisation
+from jangter.kernel import cursors
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError, NotFound
 from jangter.kernel.ids import display_number
@@ -131,23 +130,11 @@ class Page(Generic[T]):
 
 
 def _cursor(sort_value: datetime, row_id: int) -> str:
-    raw = json.dumps([sort_value.isoformat(), row_id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode([sort_value.isoformat(), row_id])
 
 
 def _read_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        when, row_id = json.loads(raw)
-        return datetime.fromisoformat(when), int(row_id)
-    except (ValueError, TypeError) as exc:
-        raise DomainError(
-            "cursor_invalid",
-            "페이지 위치(cursor)가 올바르지 않습니다.",
-            "The page cursor is not valid.",
-            field="cursor",
-            status=400,
-        ) from exc
+    return cursors.decode(cursor, lambda raw: (datetime.fromisoformat(raw[0]), int(raw[1])))
 
 
 _SUMMARY_COLUMNS = (
