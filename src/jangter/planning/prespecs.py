@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
 from jangter.identity.domain.roles import Actor, Role, require_approved_supplier, require_role
 from jangter.identity.orm import Organisation
@@ -82,14 +83,13 @@ def publish(ctx: AppContext, actor: Actor | None, spec: DraftSpec) -> str:
         return row.number
 
 
-def _load(session: object, number: str, *, for_update: bool = False) -> PreSpecification:
+def _load(session: Session, number: str, *, for_update: bool = False) -> PreSpecification:
     query = select(PreSpecification).where(PreSpecification.number == number)
     if for_update:
         query = query.with_for_update()
-    row = session.scalars(query).one_or_none()  # type: ignore[attr-defined]
+    row = session.scalars(query).one_or_none()
     if row is None:
         raise NotFound("사전규격", "Pre-specification", code="pre_spec_not_found")
-    assert isinstance(row, PreSpecification)
     return row
 
 

@@ -83,7 +83,15 @@ class FormReader:
             )
             return fallback
 
-    def raise_if_problems(self) -> None:
+    def raise_if_problems(self, check: Callable[[], object] | None = None) -> None:
+        """Refuse the form with every problem at once: the fields that did not parse and what ``check`` (the
+        domain's own checks of the whole) finds in the others."""
+        if check is not None:
+            try:
+                check()
+            except ValidationProblems as exc:
+                seen = {p.field for p in self.problems}
+                self.problems.extend(p for p in exc.problems if p.field not in seen)
         if self.problems:
             raise ValidationProblems(self.problems)
 

@@ -127,12 +127,7 @@ def publish_plan(request: Request, ctx: Ctx, actor: PageActor, form: Form) -> Re
             month=reader.integer("month", 0) if reader.text("month") else None,
             description=reader.text("description"),
         )
-        try:  # every problem at once: the fields that did not parse, and the plan's own rules
-            check_item(item, seoul_date(ctx.clock.now()).year)
-        except ValidationProblems as exc:
-            seen = {p.field for p in reader.problems}
-            reader.problems.extend(p for p in exc.problems if p.field not in seen)
-        reader.raise_if_problems()
+        reader.raise_if_problems(lambda: check_item(item, seoul_date(ctx.clock.now()).year))
         number = service.publish_item(ctx, actor, item)
     except (DomainError, ValidationProblems) as exc:
         if isinstance(exc, DomainError) and exc.status in (401, 403):

@@ -142,12 +142,7 @@ def publish_spec(request: Request, ctx: Ctx, actor: PageActor, form: Form) -> Re
             urgent=reader.text("urgent") == "yes",
             order_plan=reader.text("order_plan") or None,
         )
-        try:  # every problem at once: the fields that did not parse, and the specification's own checks
-            check_spec(spec)
-        except ValidationProblems as exc:
-            seen = {p.field for p in reader.problems}
-            reader.problems.extend(p for p in exc.problems if p.field not in seen)
-        reader.raise_if_problems()
+        reader.raise_if_problems(lambda: check_spec(spec))
         number = prespecs.publish(ctx, actor, spec)
     except (DomainError, ValidationProblems) as exc:
         if isinstance(exc, DomainError) and exc.status in (401, 403):
