@@ -108,11 +108,11 @@ def test_a_guarantee_notice_takes_bids_only_from_firms_whose_bid_bond_has_arrive
 
 
 def test_bid_bonds_are_released_when_the_tender_moves_on_and_the_winners_is_claimed_when_it_never_signs(
-    ctx: AppContext, clock: OffsetClock
+    ctx: AppContext, clock: OffsetClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world, number, institution, key = bonded_world(ctx)
     references = {}
-    for i, amount in ((0, 89_100_000), (1, 88_700_000)):
+    for i, amount in ((1, 88_700_000), (0, 89_100_000)):  # the lower bid (the winner) asks first: the lower id
         firm = world.firms[i]
         references[i] = guarantees.request_bid_bond(ctx, firm, number, institution)
         issue(ctx, key, references[i], number, firm, 5_100_000)
@@ -125,6 +125,8 @@ def test_bid_bonds_are_released_when_the_tender_moves_on_and_the_winners_is_clai
     view = contracting.get_contract(ctx, world.officer, number=contract)
     winner = next(i for i, f in enumerate(world.firms) if f.org_id == view.firm_id)
     loser = 1 - winner
+    assert references[winner] < references[loser]
+    monkeypatch.setattr(guarantees, "BATCH", 1)  # the winner's bond, still held, fills the first batch alone
     assert guarantees.release_bid_bonds(ctx) == 1
     assert bond_of(ctx, world.firms[loser], number).status is GuaranteeStatus.RELEASED
     assert bond_of(ctx, world.firms[winner], number).status is GuaranteeStatus.ACCEPTED

@@ -758,34 +758,42 @@ def _bid_bond_end(session: Session, row: Guarantee, notice: Notice) -> str | Non
     return "signed" if contract.status != ContractStatus.DRAFTED.value else None
 
 
+BATCH = 500  # bid bonds looked at per transaction
+
+
 def release_bid_bonds(ctx: AppContext) -> int:
     """Release the bid bonds whose tender has moved on (the worker): every one but the winner's once the award is
     decided, the winner's once it has signed, all of them when the tender failed or was cancelled; returns how
     many. The winner's bond of a contract terminated unsigned for its default is claimed by the termination."""
-    released = 0
-    with ctx.uow() as uow:
-        session = uow.session
-        rows = session.execute(
-            select(Guarantee, Notice)
-            .join(Notice, Notice.id == Guarantee.notice_id)
-            .where(
-                Guarantee.kind == g.GuaranteeKind.BID_BOND.value,
-                Guarantee.status == g.GuaranteeStatus.ACCEPTED.value,
-                Notice.status.in_(
-                    [NoticeStatus.AWARDED.value, NoticeStatus.FAILED.value, NoticeStatus.CANCELLED.value]
-                ),
-            )
-            .order_by(Guarantee.id)
-            .limit(500)
-            .with_for_update(of=Guarantee)
-        ).all()
-        for row, notice in rows:
-            end = _bid_bond_end(session, row, notice)
-            if end is not None:
-                close(ctx, session, row, g.GuaranteeAction.RELEASE, by=None, reason=_BID_BOND_ENDS[end], amount=0)
-                released += 1
-        uow.commit()
-    return released
+    released, after = 0, 0
+    while True:  # in batches; a winner's bond still waiting for its signature does not hold up the ones after it
+        with ctx.uow() as uow:
+            session = uow.session
+            rows = session.execute(
+                select(Guarantee, Notice)
+                .join(Notice, Notice.id == Guarantee.notice_id)
+                .where(
+                    Guarantee.id > after,
+                    Guarantee.kind == g.GuaranteeKind.BID_BOND.value,
+                    Guarantee.status == g.GuaranteeStatus.ACCEPTED.value,
+                    Notice.status.in_(
+                        [NoticeStatus.AWARDED.value, NoticeStatus.FAILED.value, NoticeStatus.CANCELLED.value]
+                    ),
+                )
+                .order_by(Guarantee.id)
+                .limit(BATCH)
+                .with_for_update(of=Guarantee)
+            ).all()
+            for row, notice in rows:
+                end = _bid_bond_end(session, row, notice)
+                if end is not None:
+                    reason = _BID_BOND_ENDS[end]
+                    close(ctx, session, row, g.GuaranteeAction.RELEASE, by=None, reason=reason, amount=0)
+                    released += 1
+            uow.commit()
+        if len(rows) < BATCH:
+            return released
+        after = rows[-1][0].id
 
 
 def forfeit_bid_bond(ctx: AppContext, session: Session, contract: Contract, officer: Actor) -> int:
