@@ -39,6 +39,7 @@ from jangter.oversight.api import router as oversight_api
 from jangter.payments.api import router as payments_api
 from jangter.planning.api import router as planning_api
 from jangter.planning.prespec_api import router as prespec_api
+from jangter.planning.programme_api import router as programme_api
 from jangter.rules.loader import load_rule_book
 from jangter.rules.store import stored_documents_if_migrated
 from jangter.search.api import notices_router as similar_api
@@ -53,6 +54,7 @@ from jangter.web.pages import members as member_pages
 from jangter.web.pages import negotiation as negotiation_pages
 from jangter.web.pages import plans as plan_pages
 from jangter.web.pages import prespecs as prespec_pages
+from jangter.web.pages import programmes as programme_pages
 from jangter.web.pages import searches as search_pages
 from jangter.web.pages import security as security_pages
 from jangter.web.rendering import render
@@ -142,6 +144,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         payments_api,
         planning_api,
         prespec_api,
+        programme_api,
         negotiation_api,
         transparency_api,
         oversight_api,
@@ -163,6 +166,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         contract_pages.router,
         plan_pages.router,
         prespec_pages.router,
+        programme_pages.router,
         demo.router,
     ):
         app.include_router(page_router)

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from rich.progress import Progress
 from sqlalchemy import func, select
 
+from jangter import demo_programmes
 from jangter.bidding.ceremony import Credential
 from jangter.bidding.service import submit_bid
 from jangter.client import sealing
@@ -697,6 +698,10 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
             1,
             "KS X ISO/IEC 19795-1에 따른 공인시험 결과로 확인합니다. 규격서에 명시하겠습니다.",
         )
+
+        # 11d. E-government programmes and their briefings: the 2022 programme of the seed, and a 2027 one whose
+        # briefing is live now (issue #9 point 3).
+        demo_programmes.seed(demo.ctx, demo.at, now, demo.people["officer@mois"], approved[:3])
 
         # 12. Cancelled, and a draft nobody else can see.
         demo.at(now - timedelta(hours=2))

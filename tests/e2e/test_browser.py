@@ -586,3 +586,46 @@ def test_the_officer_signs_the_demo_contract_with_a_passkey_and_terminates_it(
     expect(page.get_by_role("status").first).to_contain_text("계약을 해지했습니다")
     expect(page.locator("p.lead .badge")).to_have_text("해지")
     expect(page.locator("main")).to_contain_text("예산 삭감에 따른 합의 해지")
+
+
+def test_the_live_briefing_shows_a_new_answer_without_reloading(
+    live_server: tuple[str, OffsetClock, Path], page: Page
+) -> None:
+    """Issue #9 point 3: a citizen watches the demo's live briefing while the Ministry's moderator answers the
+    waiting question in another browser; the answer appears on the citizen's page, which is never reloaded. The
+    2022 programme of the seed is there with its transcript."""
+    base, _, _ = live_server
+    page.goto(f"{base}/programmes")
+    page.get_by_role("link", name="2022년 전자정부지원사업").click()
+    expect(page.get_by_text("11개 과제: 대국민 서비스 5 · 행정 서비스 6")).to_be_visible()
+    expect(page.get_by_text("69,400,000,000원").first).to_be_visible()
+    expect(page.get_by_text("허용됩니다. 분담이행 방식은 허용하지 않습니다.")).to_be_attached()  # the transcript
+
+    page.goto(f"{base}/programmes")
+    page.get_by_role("link", name="2027년 행정안전부 디지털정부 사업 (데모)").click()
+    page.get_by_role("link", name="2027년 디지털정부 사업설명회 (실시간 질의응답)").click()
+    expect(page.get_by_text("진행 중 (실시간 질의응답)")).to_be_visible()
+    answers = page.locator("#answers > li")
+    expect(answers).to_have_count(2)
+    expect(page.locator("#waiting")).to_have_text("답변 대기 중인 질의 1건")
+    expect(page.get_by_text("유지보수 용역의 SLA 기준")).to_have_count(0)  # not answered: not public
+    watched = page.url
+
+    browser = page.context.browser
+    assert browser is not None
+    moderator_context = browser.new_context(locale="ko-KR")
+    moderator = moderator_context.new_page()
+    try:
+        sign_in(moderator, base, "officer@mois.go.kr")
+        moderator.goto(watched)
+        moderator.get_by_label("답변").fill("SLA 기준은 제안요청서 별첨 3에 공개합니다.")
+        moderator.get_by_role("button", name="답변 게시").click()
+        expect(moderator.get_by_text("답변을 게시했습니다.")).to_be_visible()
+    finally:
+        moderator_context.close()
+
+    expect(answers).to_have_count(3, timeout=15_000)  # fetched by the page itself: it was not reloaded
+    expect(answers.last).to_contain_text("SLA 기준은 제안요청서 별첨 3에 공개합니다.")
+    expect(answers.last).to_contain_text("유지보수 용역의 SLA 기준은 공개됩니까?")
+    expect(page.locator("#waiting")).to_have_text("답변 대기 중인 질의 0건")
+    assert page.url == watched

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +15,14 @@ from sqlalchemy import func, select
 
 from jangter.app import create_app
 from jangter.config import Settings
-from jangter.identity.domain.roles import Role
+from jangter.identity.domain.roles import Actor, Role
 from jangter.identity.service import NewPerson, add_member
 from jangter.kernel.audit import AuditRecord
 from jangter.kernel.context import AppContext
 from jangter.kernel.procurement import Category
-from jangter.planning import prespecs
+from jangter.planning import prespecs, programmes
 from jangter.planning.prespec_domain import DraftSpec
+from jangter.planning.programme_domain import DraftBriefing, DraftProgramme, DraftProject, ServiceType
 from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from tests.support import PASSWORD, all_routes, insert_contract, make_world, terms
@@ -81,7 +83,7 @@ def read_matrix() -> list[Rule]:
             names = set(ROLES) - {"anonymous"}
         unknown = names - set(ROLES)
         assert not unknown, f"{method} {path}: unknown roles {unknown}"
-        scope = scope.replace("¹", "").strip()
+        scope = scope.rstrip("¹²³ ")  # a footnote mark
         assert scope in ("any", "own", "public", "credentials", "—"), f"{method} {path}: unknown scope {scope}"
         rules.append(Rule(method, path, frozenset(names), scope))
     return rules
@@ -97,6 +99,16 @@ def test_every_route_has_exactly_one_rule(settings: Settings, ctx: AppContext) -
     assert len(written) == len(set(written)), "a route is written twice in docs/permissions.md"
     assert routes - set(written) == set(), "routes without a rule in docs/permissions.md"
     assert set(written) - routes == set(), "rules for routes that do not exist"
+
+
+def programme_with_briefing(ctx: AppContext, officer: Actor) -> tuple[int, int]:
+    """A programme of the officer's agency with one project and a briefing two days on (questions in advance)."""
+    programme = programmes.create(ctx, officer, DraftProgramme("전자정부지원사업", 2027, 1_000_000_000))
+    project = DraftProject("과제", "행정안전부", 500_000_000, ServiceType.PUBLIC, 1, False, False)
+    programmes.add_project(ctx, officer, programme, project)
+    start = ctx.clock.now() + timedelta(days=2)
+    briefing = DraftBriefing("설명회", start, start + timedelta(hours=2), "", (1,))
+    return programme, programmes.schedule_briefing(ctx, officer, programme, briefing)
 
 
 @pytest.fixture
@@ -121,6 +133,9 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
     own_spec = prespecs.publish(ctx, world.officer, spec)
     prespecs.file_opinion(ctx, firm_a, own_spec, "의견")
     other_spec = prespecs.publish(ctx, world.other_officer, spec)
+    own_programme, own_briefing = programme_with_briefing(ctx, world.officer)
+    programmes.ask(ctx, firm_a, own_briefing, "질의")
+    other_programme, other_briefing = programme_with_briefing(ctx, world.other_officer)
     own_contract = insert_contract(ctx, own_notice, world.officer, firm_a.org_id)
     other_contract = insert_contract(ctx, other_draft, world.other_officer, firm_b.org_id)
     values = {
@@ -136,6 +151,9 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
             "plan": own_plan or "",
             "spec": own_spec,
             "opinion": "1",
+            "programme": str(own_programme),
+            "briefing": str(own_briefing),
+            "question": "1",
         },
         "other": {
             "reference": other_draft,
@@ -149,6 +167,9 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
             "plan": other_plan,
             "spec": other_spec,
             "opinion": "1",
+            "programme": str(other_programme),
+            "briefing": str(other_briefing),
+            "question": "1",
         },
     }
     app = create_app(settings, ctx, run_worker=False)

@@ -33,6 +33,7 @@ from jangter.kernel.procurement import (
     REGIONS,
 )
 from jangter.planning.domain import PLAN_STATUS_LABELS
+from jangter.planning.programme_domain import BRIEFING_PHASE_LABELS, SERVICE_TYPE_LABELS, TECHNOLOGY_LABELS
 from jangter.rules.domain import DEFECT_CLASS_LABELS
 from jangter.tendering.domain.notice import KIND_LABELS, STATUS_LABELS
 from jangter.web.http import csrf_token, get_ctx, get_settings, page_actor, set_csrf_cookie
@@ -49,6 +50,9 @@ _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
     "termination_fault": dict(FAULT_LABELS),
     "bid_bond": dict(BID_BOND_LABELS),
     "plan_status": dict(PLAN_STATUS_LABELS),
+    "service_type": dict(SERVICE_TYPE_LABELS),
+    "technology": dict(TECHNOLOGY_LABELS),
+    "briefing_phase": dict(BRIEFING_PHASE_LABELS),
     "kind": dict(KIND_LABELS),
     "category": dict(CATEGORY_LABELS),
     "method": dict(CONTRACT_METHOD_LABELS),
