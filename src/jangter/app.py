@@ -25,6 +25,7 @@ from jangter.config import Settings
 from jangter.contracting.api import router as contracting_api
 from jangter.evaluation.api import router as evaluation_api
 from jangter.evaluation.negotiation_api import router as negotiation_api
+from jangter.helpdesk.incident_api import router as incident_api
 from jangter.identity.api import router as identity_api
 from jangter.kernel import signing
 from jangter.kernel.calendar import KoreanCalendar
@@ -50,6 +51,7 @@ from jangter.web.http import DEVICE_COOKIE, domain_problem, http_problem, valida
 from jangter.web.i18n import choose_lang, translate
 from jangter.web.pages import account, agency, demo, keys, operator, public, supplier
 from jangter.web.pages import contracts as contract_pages
+from jangter.web.pages import incidents as incident_pages
 from jangter.web.pages import members as member_pages
 from jangter.web.pages import negotiation as negotiation_pages
 from jangter.web.pages import plans as plan_pages
@@ -145,6 +147,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         planning_api,
         prespec_api,
         programme_api,
+        incident_api,
         negotiation_api,
         transparency_api,
         oversight_api,
@@ -167,6 +170,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         plan_pages.router,
         prespec_pages.router,
         programme_pages.router,
+        incident_pages.router,
         demo.router,
     ):
         app.include_router(page_router)

@@ -30,6 +30,8 @@ from jangter.contracting import service as contracting
 from jangter.evaluation.negotiation import submit_proposal
 from jangter.evaluation.queries import review_view
 from jangter.evaluation.service import decide_award, enter_review, open_bids
+from jangter.helpdesk import incidents
+from jangter.helpdesk.incident_domain import DraftIncident, Function
 from jangter.identity.domain.firm_profile import BusinessForm, Licence
 from jangter.identity.domain.registration_number import brn_check_digit, corporate_check_digit
 from jangter.identity.domain.roles import Actor, RegistrationStatus, Role
@@ -56,6 +58,7 @@ from jangter.planning import prespecs
 from jangter.planning import service as planning
 from jangter.planning.domain import PlanItem
 from jangter.planning.prespec_domain import DraftSpec, needed
+from jangter.search import watch
 from jangter.tendering import queries
 from jangter.tendering import service as tendering
 from jangter.tendering.domain.notice import NoticeStatus
@@ -702,6 +705,34 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
         # 11d. E-government programmes and their briefings: the 2022 programme of the seed, and a 2027 one whose
         # briefing is live now (issue #9 point 3).
         demo_programmes.seed(demo.ctx, demo.at, now, demo.people["officer@mois"], approved[:3])
+
+        # 11e. An outage of bid submission a day ago (koneps-rules §2.6): the notice closing in it was postponed by
+        # the operator, its bidders and its watcher told; /status lists the incident and the notice says why.
+        outage = _latest_deadline_before(cal, now - timedelta(hours=26))
+        title = "행정안전부 청사 출입증 발급기 구매"
+        number = demo.notice(
+            "mois", title, Category.GOODS, 96_800_000, published=outage - timedelta(days=10), deadline=outage
+        )
+        demo.bids(number, 96_800_000, [approved[2], approved[5]], outage - timedelta(days=10))
+        demo.at(outage - timedelta(days=1))
+        watch.watch(demo.ctx, approved[7], number)
+        demo.at(outage + timedelta(hours=1))
+        with demo.db.reading() as session:
+            operator_id = session.scalar(select(Person.id).where(Person.email == "operator@pps.go.kr"))
+        assert operator_id is not None
+        operator = actor_of_person(demo.ctx, operator_id)
+        incident = incidents.declare(
+            demo.ctx,
+            operator,
+            DraftIncident(
+                "입찰서 제출 장애 (전자서명 검증 서버 응답 지연)",
+                outage - timedelta(minutes=40),
+                outage + timedelta(minutes=20),
+                frozenset({Function.BIDDING}),
+                "전자서명 검증 서버의 응답이 늦어 입찰서 제출이 실패했습니다. 서버를 증설해 복구했습니다.",
+            ),
+        )
+        incidents.postpone(demo.ctx, operator, incident)
 
         # 12. Cancelled, and a draft nobody else can see.
         demo.at(now - timedelta(hours=2))

@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 
 from jangter.app import create_app
 from jangter.config import Settings
+from jangter.helpdesk import incidents
+from jangter.helpdesk.incident_domain import DraftIncident, Function
 from jangter.identity.domain.roles import Actor, Role
 from jangter.identity.service import NewPerson, add_member
 from jangter.kernel.audit import AuditRecord
@@ -136,6 +138,9 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
     own_programme, own_briefing = programme_with_briefing(ctx, world.officer)
     programmes.ask(ctx, firm_a, own_briefing, "질의")
     other_programme, other_briefing = programme_with_briefing(ctx, world.other_officer)
+    incident = incidents.declare(
+        ctx, world.operator, DraftIncident("장애", ctx.clock.now(), None, frozenset({Function.BIDDING}))
+    )
     own_contract = insert_contract(ctx, own_notice, world.officer, firm_a.org_id)
     other_contract = insert_contract(ctx, other_draft, world.other_officer, firm_b.org_id)
     values = {
@@ -151,6 +156,7 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
             "plan": own_plan or "",
             "spec": own_spec,
             "opinion": "1",
+            "incident": str(incident),
             "programme": str(own_programme),
             "briefing": str(own_briefing),
             "question": "1",
@@ -167,6 +173,7 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
             "plan": other_plan,
             "spec": other_spec,
             "opinion": "1",
+            "incident": str(incident),
             "programme": str(other_programme),
             "briefing": str(other_briefing),
             "question": "1",

@@ -232,6 +232,15 @@ class PreSpecRules:
 
 
 @dataclass(frozen=True)
+class IncidentRules:
+    """Postponing deadlines after a system failure (koneps-rules §2.6)."""
+
+    grace_hours: int  # [C] a deadline within this long after recovery is postponed too (2 hours)
+    min_remaining_hours: int  # [C]/[U] a postponed notice keeps at least this bidding window (48 h, 2025 fire)
+    source: str
+
+
+@dataclass(frozen=True)
 class FailedBidRules:
     """유찰 후 (시행령 §20, §27; koneps-rules §3.4; addendum Q7)."""
 
@@ -301,6 +310,7 @@ class RuleSet:
     contracts: ContractRules
     order_plans: OrderPlanRules
     pre_specification: PreSpecRules
+    incidents: IncidentRules
     failed_bids: FailedBidRules
     identity: IdentityRules
     measures: tuple[Measure, ...] = ()

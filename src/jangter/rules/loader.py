@@ -31,6 +31,7 @@ from jangter.rules.domain import (
     FloorTier,
     GapCounting,
     IdentityRules,
+    IncidentRules,
     Measure,
     MeasureClash,
     NegotiatedRules,
@@ -359,6 +360,11 @@ def _build(source: str, data: Mapping[str, Any]) -> RuleSet:
             ),
             exempt_below=r.integer("pre_specification.exempt_below", 0, 10**13),
             source=r.text("pre_specification.source"),
+        ),
+        incidents=IncidentRules(
+            grace_hours=r.integer("incidents.grace_hours", 0, 48),
+            min_remaining_hours=r.integer("incidents.min_remaining_hours", 0, 24 * 30),
+            source=r.text("incidents.source"),
         ),
         identity=IdentityRules(
             same_ip=r.choice("identity.same_ip", SameOrigin),

@@ -56,3 +56,13 @@ class SavedSearch(Base):
     sent: Mapped[int] = mapped_column(Integer, default=0)  # alert e-mails written so far
 
     __table_args__ = (Index("ix_saved_search_alert", "alert"),)
+
+
+class NoticeWatch(Base):
+    """관심공고: a person follows a notice and is told when its dates change (e.g. postponed after an outage)."""
+
+    __tablename__ = "notice_watch"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

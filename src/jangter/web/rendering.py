@@ -19,6 +19,7 @@ from jangter.contracting.domain.guarantee import KIND_LABELS as GUARANTEE_KIND_L
 from jangter.contracting.domain.guarantee import STATUS_LABELS as GUARANTEE_STATUS_LABELS
 from jangter.evaluation.domain.failed_bids import AFTER_FAILURE_LABELS
 from jangter.evaluation.domain.ranking import FAILURE_LABELS, STANDING_LABELS
+from jangter.helpdesk.incident_domain import FUNCTION_LABELS
 from jangter.identity.domain.firm_profile import BUSINESS_FORM_LABELS
 from jangter.identity.domain.registration_number import format_brn
 from jangter.identity.domain.roles import REGISTRATION_LABELS, ROLE_LABELS, Role
@@ -53,6 +54,7 @@ _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
     "service_type": dict(SERVICE_TYPE_LABELS),
     "technology": dict(TECHNOLOGY_LABELS),
     "briefing_phase": dict(BRIEFING_PHASE_LABELS),
+    "incident_function": dict(FUNCTION_LABELS),
     "kind": dict(KIND_LABELS),
     "category": dict(CATEGORY_LABELS),
     "method": dict(CONTRACT_METHOD_LABELS),

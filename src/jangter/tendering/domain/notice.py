@@ -36,6 +36,7 @@ class NoticeAction(StrEnum):
     REANNOUNCE = "reannounce"
     REBID = "rebid"
     PRIVATE_CONTRACT = "private_contract"
+    POSTPONE = "postpone"  # after a system incident (koneps-rules §2.6)
 
 
 class NoticeKind(StrEnum):
@@ -54,6 +55,8 @@ TRANSITIONS: dict[tuple[NoticeStatus, NoticeAction], NoticeStatus] = {
     (S.PUBLISHED, A.AMEND): S.PUBLISHED,
     (S.PUBLISHED, A.CANCEL): S.CANCELLED,
     (S.PUBLISHED, A.CLOSE): S.CLOSED,
+    (S.PUBLISHED, A.POSTPONE): S.PUBLISHED,
+    (S.CLOSED, A.POSTPONE): S.PUBLISHED,  # closed in the outage, not yet opened: takes bids again
     (S.CLOSED, A.CANCEL): S.CANCELLED,
     (S.CLOSED, A.OPEN): S.OPENED,
     (S.CLOSED, A.FAIL): S.FAILED,
@@ -92,6 +95,7 @@ _ACTION_LABELS: dict[NoticeAction, tuple[str, str]] = {
     A.REANNOUNCE: ("재공고", "re-announce"),
     A.REBID: ("재입찰", "re-bid"),
     A.PRIVATE_CONTRACT: ("수의계약", "private contract"),
+    A.POSTPONE: ("장애 연기", "postpone after an incident"),
 }
 
 

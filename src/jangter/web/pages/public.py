@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jangter.evaluation.domain.award_floor import derive_floor_rate
 from jangter.evaluation.negotiation import negotiation_view
 from jangter.evaluation.queries import draw_check, opening_results, private_contract, review_view
+from jangter.helpdesk import incidents
 from jangter.identity.domain.roles import OrgKind
 from jangter.identity.service import list_orgs
 from jangter.kernel.calendar import SEOUL, seoul_date
@@ -21,6 +22,7 @@ from jangter.kernel.errors import DomainError
 from jangter.kernel.ids import parse_notice_reference
 from jangter.kernel.procurement import REGIONS, Category, ContractMethod, Jurisdiction
 from jangter.rules.store import loaded_files
+from jangter.search import watch
 from jangter.search.service import SearchRequest, Sort, search_notices
 from jangter.tendering import queries
 from jangter.tendering.domain.notice import NoticeStatus
@@ -149,6 +151,8 @@ def notice_page(request: Request, ctx: Ctx, actor: PageActor, reference: str) ->
             "private": private_contract(ctx, number),
             "review": review_view(ctx, actor, number),
             "negotiation": negotiation_view(ctx, actor, number),
+            "postponements": incidents.postponements_of(ctx, number),
+            "watching": watch.watching(ctx, actor, number),
             "errors": {},
         },
     )
