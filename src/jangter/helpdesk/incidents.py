@@ -164,11 +164,11 @@ def _rules(ctx: AppContext, jurisdiction: str | None, when: datetime) -> RuleSet
 
 
 def _candidates(
-    ctx: AppContext, session: Session, incident: Incident, recovered_at: datetime
+    ctx: AppContext, session: Session, incident: Incident, recovered_at: datetime, *, lock: bool = False
 ) -> list[tuple[Notice, str, Affected]]:
     by_jurisdiction = {j: _rules(ctx, j.value, recovered_at) for j in Jurisdiction}
     widest = max(window_end(recovered_at, r) for r in by_jurisdiction.values())
-    rows = session.execute(
+    query = (
         select(Notice, Organisation.name, Organisation.jurisdiction)
         .join(Organisation, Organisation.id == Notice.agency_id)
         .where(
@@ -177,7 +177,10 @@ def _candidates(
             Notice.deadline_at <= widest,
         )
         .order_by(Notice.deadline_at, Notice.number)
-    ).all()
+    )
+    if lock:  # the run: the worker must not close one of them between this read and the update
+        query = query.with_for_update(of=Notice)
+    rows = session.execute(query).all()
     out = []
     for notice, agency, jurisdiction in rows:
         rules = by_jurisdiction[Jurisdiction(jurisdiction or "national")]
@@ -222,9 +225,11 @@ def _recipients(session: Session, notices: list[Notice]) -> dict[int, set[int]]:
     return people
 
 
-def _plan(ctx: AppContext, session: Session, incident: Incident, now: datetime) -> tuple[Preview, list[Notice]]:
+def _plan(
+    ctx: AppContext, session: Session, incident: Incident, now: datetime, *, lock: bool = False
+) -> tuple[Preview, list[Notice]]:
     recovered_at = incident.ended_at or now
-    candidates = _candidates(ctx, session, incident, recovered_at)
+    candidates = _candidates(ctx, session, incident, recovered_at, lock=lock)
     moves = plan([a for _, _, a in candidates], max(recovered_at, now), ctx.calendar, _closings(session))
     by_number = {n.number: (n, agency) for n, agency, _ in candidates}
     people = _recipients(session, [n for n, _, _ in candidates])
@@ -282,7 +287,7 @@ def postpone(ctx: AppContext, actor: Actor | None, incident_id: int, *, expected
     with ctx.uow() as uow:
         session = uow.session
         incident = _load(session, incident_id, for_update=True)
-        planned, notices = _plan(ctx, session, incident, now)
+        planned, notices = _plan(ctx, session, incident, now, lock=True)
         if expected is not None and expected != len(planned.moves):
             raise Conflict(
                 "preview_outdated",
