@@ -48,7 +48,9 @@ def test_grouped_bars_are_as_tall_as_their_values_and_zeros_draw_nothing() -> No
     assert heights[4] == pytest.approx(4 * heights[1], rel=0.01)
     assert heights[2] == pytest.approx(2 * heights[1], rel=0.01)
     # side by side: the two bars of the first bucket do not overlap
-    first = sorted((float(b.get("x", "")), float(b.get("width", ""))) for b in drawn if b.get("data-value") in "41")
+    first = sorted(
+        (float(b.get("x", "")), float(b.get("width", ""))) for b in drawn if b.get("data-value", "") in ("4", "1")
+    )
     assert first[0][0] + first[0][1] <= first[1][0]
     assert all(b.find("svg:title", NS) is not None for b in drawn)
     assert "11/2 · 공고: 4" in [b.find("svg:title", NS).text for b in drawn]  # type: ignore[union-attr]
