@@ -156,6 +156,7 @@ def test_a_citizen_reads_the_statistics_charts_and_changes_the_period(
     box = bars.first.bounding_box()
     assert box is not None and box["height"] > 0 and box["width"] > 0
     expect(page.locator("svg[data-chart=chart-contract_amount] circle.point").first).to_be_visible()
+    expect(page.locator("svg[data-chart=chart-contracts] rect.bar")).to_have_count(1)  # the ministry's, signed
     page.get_by_label("단위").select_option("month")
     page.get_by_role("button", name="보기").click()
     expect(page).to_have_url(re.compile(r"granularity=month"))
