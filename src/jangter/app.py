@@ -36,6 +36,7 @@ from jangter.kernel.errors import DomainError, ValidationProblems
 from jangter.kernel.mail import Mailer
 from jangter.kernel.randomness import SystemRandomSource
 from jangter.kernel.transfers import FileExport
+from jangter.opendata.api import router as statistics_api
 from jangter.oversight.api import router as oversight_api
 from jangter.payments.api import router as payments_api
 from jangter.planning.api import router as planning_api
@@ -59,6 +60,7 @@ from jangter.web.pages import prespecs as prespec_pages
 from jangter.web.pages import programmes as programme_pages
 from jangter.web.pages import searches as search_pages
 from jangter.web.pages import security as security_pages
+from jangter.web.pages import statistics as statistics_pages
 from jangter.web.rendering import render
 from jangter.worker import run_due_events_forever
 
@@ -151,6 +153,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         negotiation_api,
         transparency_api,
         oversight_api,
+        statistics_api,
         search_api,
         similar_api,
     ):
@@ -171,6 +174,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         prespec_pages.router,
         programme_pages.router,
         incident_pages.router,
+        statistics_pages.router,
         demo.router,
     ):
         app.include_router(page_router)

@@ -395,9 +395,10 @@ class _Demo:
             self.at(opening + timedelta(hours=2))
             decide_award(self.ctx, self.people[f"official@{agency}"], number)
 
-    def contract(self, number: str, agency: str, awarded: datetime) -> None:
+    def contract(self, number: str, agency: str, awarded: datetime, *, agency_signs: bool = False) -> None:
         """The contract of an awarded notice, drafted by the agency and signed by the firm: the agency's officer
-        signs it in the demo (계약 → 전자서명)."""
+        signs it in the demo (계약 → 전자서명), or here already when ``agency_signs`` (a contract signed weeks ago,
+        for the statistics page)."""
         self.at(awarded + timedelta(days=1))
         start = seoul_date(awarded) + timedelta(days=7)
         terms = contracting.DraftTerms(start, start + timedelta(days=120), "과업지시서에 따른 용역 수행 및 결과물 납품")
@@ -408,6 +409,9 @@ class _Demo:
         assert admin is not None
         self.at(awarded + timedelta(days=2))
         contracting.sign(self.ctx, actor_of_person(self.ctx, admin), contract, 1)
+        if agency_signs:
+            self.at(awarded + timedelta(days=3))
+            contracting.sign(self.ctx, self.people[f"officer@{agency}"], contract, 1)
 
     def review(self, number: str, agency: str) -> None:
         """적격심사 as an agency would do it: the lowest bid's management status falls short, so the review moves on
@@ -486,8 +490,9 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
             )
             demo.bids(number, base, group, published)
             demo.open_and_award(number, agency, deadline + timedelta(hours=1), award=True)
-            if agency == "seoul" and queries.get_notice(demo.ctx, number, None).status is NoticeStatus.AWARDED:
-                demo.contract(number, agency, deadline + timedelta(hours=3))
+            if queries.get_notice(demo.ctx, number, None).status is NoticeStatus.AWARDED:
+                # Seoul's waits for the officer's signature (README); the ministry's was signed long ago.
+                demo.contract(number, agency, deadline + timedelta(hours=3), agency_signs=agency == "mois")
             progress.advance(steps)
 
         # 3. Opened, award still to be confirmed.

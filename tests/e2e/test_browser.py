@@ -138,6 +138,39 @@ def test_a_citizen_reads_the_list_a_notice_and_its_results(
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
+def test_a_citizen_reads_the_statistics_charts_and_changes_the_period(
+    live_server: tuple[str, OffsetClock, Path], page: Page
+) -> None:
+    """Issue #9 point 6: the dashboard's server-drawn SVG charts render in a real browser, and the filter form (plain
+    GET, no JavaScript) redraws them."""
+    base, _, _ = live_server
+    page.goto(f"{base}/notices")
+    page.get_by_role("link", name="통계", exact=True).click()
+    expect(page.get_by_role("heading", name="조달 통계", level=1)).to_be_visible()
+    activity = page.get_by_role("img", name=re.compile("^입찰 진행 건수"))
+    expect(activity).to_be_visible()
+    expect(page.locator("svg[role=img]")).to_have_count(4)
+    bars = page.locator("svg[data-chart=chart-activity] rect.bar")
+    assert bars.count() >= 3  # the demo's notices, openings, failures and awards of the last twelve weeks
+    expect(bars.first).to_be_visible()
+    box = bars.first.bounding_box()
+    assert box is not None and box["height"] > 0 and box["width"] > 0
+    expect(page.locator("svg[data-chart=chart-contract_amount] circle.point").first).to_be_visible()
+    expect(page.locator("svg[data-chart=chart-contracts] rect.bar")).to_have_count(1)  # the ministry's, signed
+    page.get_by_label("단위").select_option("month")
+    page.get_by_role("button", name="보기").click()
+    expect(page).to_have_url(re.compile(r"granularity=month"))
+    expect(page.locator("svg[data-chart=chart-activity] rect.bar").first).to_be_visible()
+    table = page.locator("section.chart-block").first.locator("table")
+    expect(table).to_be_hidden()
+    page.get_by_text("표로 보기").first.click()
+    expect(table).to_be_visible()
+    expect(page.get_by_role("link", name="CSV")).to_have_attribute("href", re.compile(r"statistics\.csv\?.*month"))
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", name="Procurement statistics")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("^Tendering activity"))).to_be_visible()
+
+
 def _next_valid_deadline(now: datetime) -> datetime:
     calendar = KoreanCalendar()
     day = seoul_date(now) + timedelta(days=9)

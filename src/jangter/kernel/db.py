@@ -14,10 +14,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
-from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event, text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Engine, Integer, MetaData, create_engine, event, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 from jangter.kernel.clock import Clock
@@ -63,6 +66,29 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class seoul_day(FunctionElement[Any]):
+    """The Asia/Seoul calendar day of a stored UTC time, in SQL, on both engines (for grouping by day).
+
+    PostgreSQL converts with the time zone database; SQLite adds nine hours to the stored UTC text, which is the
+    same thing because Korea has kept UTC+9 without summer time since 1988. The zone is written into the SQL (not a
+    parameter), so the expression can be repeated in ``GROUP BY``.
+    """
+
+    type = Date()
+    inherit_cache = True
+    name = "seoul_day"
+
+
+@compiles(seoul_day, "sqlite")
+def _seoul_day_sqlite(element: seoul_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, '+9 hours')"
+
+
+@compiles(seoul_day, "postgresql")
+def _seoul_day_postgresql(element: seoul_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Seoul' AS DATE)"
 
 
 class DeadlinePassed(Exception):

@@ -1188,6 +1188,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "contract.done_passed_on": ("하도급 대금 지급을 기록했습니다.", "The pass-on is recorded."),
     "agency.draft_contract": ("계약서 작성", "Draft the contract"),
     "agency.open_contract": ("계약 보기", "Open the contract"),
+    # --- statistics (issue #9 point 6: /statistics, web/pages/statistics.py) ---------------------------------
+    "nav.statistics": ("통계", "Statistics"),
+    "stats.title": ("조달 통계", "Procurement statistics"),
+    "stats.lead": (
+        "입찰공고·개찰·유찰·낙찰, 계약 체결과 대금 지급(원도급자·하도급자)을 일·주·월별로 봅니다. "
+        "날짜는 한국 시간 기준이며, 공개된 건수와 합계만 보여 줍니다 (개찰 전 입찰 금액은 누구에게도 보이지 않습니다).",
+        "Notices, openings, failed bids, awards, contracts signed and payments (to primes and subcontractors) per day, "
+        "week or month. Days are Korea time; only public counts and sums are shown (no bid amount before opening).",
+    ),
+    "stats.filters": ("통계 조건", "Statistics filters"),
+    "stats.from": ("시작일", "From"),
+    "stats.to": ("종료일", "To"),
+    "stats.granularity": ("단위", "Per"),
+    "stats.agency_type": ("기관 구분", "Agency type"),
+    "stats.show": ("보기", "Show"),
+    "stats.totals": ("기간 합계", "Totals for the period"),
+    "stats.count_suffix": ("건", ""),
+    "stats.downloads": ("같은 자료 내려받기", "The same figures as"),
+    "stats.as_table": ("표로 보기", "Show as a table"),
+    "stats.bucket": ("구간", "Bucket"),
+    "stats.days": ("기간", "Days"),
+    "stats.note": (
+        "공고는 최초 게시일, 개찰·유찰은 개찰일, 낙찰은 낙찰자 결정일, 계약은 발주기관 서명일(해지된 계약 제외), "
+        "지급은 지급일 기준입니다. 주는 월요일부터 일요일까지입니다.",
+        "Notices count on their first publication, openings and failed bids on the opening day, awards on the award "
+        "day, contracts on the agency's signature (terminated ones left out), payments on the payment day. Weeks run "
+        "Monday to Sunday.",
+    ),
+    # --- end of statistics ------------------------------------------------------------------------------------
 }
 
 
