@@ -7,6 +7,7 @@ from sqlalchemy import MetaData
 import jangter.bidding.orm
 import jangter.contracting.orm
 import jangter.evaluation.orm
+import jangter.helpdesk.orm
 import jangter.identity.keys
 import jangter.identity.members
 import jangter.identity.orm
