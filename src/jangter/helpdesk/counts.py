@@ -26,5 +26,5 @@ def counts_by_category_and_day(ctx: AppContext, start: date, end: date) -> list[
             select(Ticket.filed_at, Ticket.category, Ticket.kind).where(
                 Ticket.filed_at >= since, Ticket.filed_at < until
             )
-        ).tuples()
-        return count_by_day(rows)
+        ).all()
+    return count_by_day((at, category, kind) for at, category, kind in rows)

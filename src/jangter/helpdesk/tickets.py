@@ -275,14 +275,12 @@ def get_ticket(ctx: AppContext, actor: Actor | None, number: str, key: str | Non
         operator = is_operator(actor)
         if not operator and not _is_reporter(ctx, row, actor, key):
             raise NotFound("문의", "Ticket", code="ticket_not_found")
-        names = dict(
+        names: dict[int | None, str] = dict(
             session.execute(
                 select(Person.id, Person.name)
                 .join(TicketMessage, TicketMessage.author_id == Person.id)
                 .where(TicketMessage.ticket_id == row.id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         if row.assignee_id is not None:
             names[row.assignee_id] = session.scalar(select(Person.name).where(Person.id == row.assignee_id)) or ""
