@@ -301,6 +301,8 @@ def check_ticket(ticket: NewTicket, *, signed_in: bool) -> None:
         try:
             check_attachment(ticket.attachment)
         except DomainError as exc:
+            if not problems:
+                raise  # the file alone is at fault: its own status (413 too large, 415 not a type we take)
             problems.extend(exc.problems())
     if problems:
         raise ValidationProblems(problems)

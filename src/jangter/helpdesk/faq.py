@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_, select
 
-from jangter.helpdesk.domain import TicketCategory, TicketStatus, check_faq
+from jangter.helpdesk.domain import TicketCategory, check_faq
 from jangter.helpdesk.orm import FaqEntry, TicketMessage
 from jangter.helpdesk.tickets import load_ticket
 from jangter.identity.domain.roles import Actor, Role, require_role
@@ -40,17 +40,14 @@ def draft_from_ticket(ctx: AppContext, actor: Actor | None, number: str) -> FaqD
 
 
 def publish_from_ticket(ctx: AppContext, actor: Actor | None, number: str, question: str, answer: str) -> int:
-    """FAQ 등록: from an answered ticket (answered or closed after an answer), once per ticket."""
+    """FAQ 등록: from a ticket that has been answered (whatever its state now), once per ticket."""
     operator = require_role(actor, Role.OPERATOR)
     question, answer = check_faq(question, answer)
     now = ctx.clock.now()
     with ctx.uow() as uow:
         session = uow.session
         row = load_ticket(session, number, for_update=True)
-        if row.first_answered_at is None or TicketStatus(row.status) not in (
-            TicketStatus.ANSWERED,
-            TicketStatus.CLOSED,
-        ):
+        if row.first_answered_at is None:
             raise Conflict(
                 "faq_needs_answer",
                 "답변한 문의만 FAQ로 만들 수 있습니다.",
