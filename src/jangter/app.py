@@ -25,6 +25,7 @@ from jangter.config import Settings
 from jangter.contracting.api import router as contracting_api
 from jangter.evaluation.api import router as evaluation_api
 from jangter.evaluation.negotiation_api import router as negotiation_api
+from jangter.helpdesk.api import router as helpdesk_api
 from jangter.helpdesk.incident_api import router as incident_api
 from jangter.identity.api import router as identity_api
 from jangter.kernel import signing
@@ -52,6 +53,7 @@ from jangter.web.http import DEVICE_COOKIE, domain_problem, http_problem, valida
 from jangter.web.i18n import choose_lang, translate
 from jangter.web.pages import account, agency, demo, keys, operator, public, supplier
 from jangter.web.pages import contracts as contract_pages
+from jangter.web.pages import helpdesk as helpdesk_pages
 from jangter.web.pages import incidents as incident_pages
 from jangter.web.pages import members as member_pages
 from jangter.web.pages import negotiation as negotiation_pages
@@ -156,6 +158,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         statistics_api,
         search_api,
         similar_api,
+        helpdesk_api,
     ):
         app.include_router(router)
     for page_router in (
@@ -175,6 +178,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         programme_pages.router,
         incident_pages.router,
         statistics_pages.router,
+        helpdesk_pages.router,
         demo.router,
     ):
         app.include_router(page_router)

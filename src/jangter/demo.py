@@ -30,7 +30,11 @@ from jangter.contracting import service as contracting
 from jangter.evaluation.negotiation import submit_proposal
 from jangter.evaluation.queries import review_view
 from jangter.evaluation.service import decide_award, enter_review, open_bids
+from jangter.helpdesk import faq as helpdesk_faq
 from jangter.helpdesk import incidents
+from jangter.helpdesk import queue as helpdesk_queue
+from jangter.helpdesk import tickets as helpdesk
+from jangter.helpdesk.domain import NewTicket, TicketAction, TicketCategory, TicketKind
 from jangter.helpdesk.incident_domain import DraftIncident, Function
 from jangter.identity.domain.firm_profile import BusinessForm, Licence
 from jangter.identity.domain.registration_number import brn_check_digit, corporate_check_digit
@@ -64,6 +68,7 @@ from jangter.tendering import service as tendering
 from jangter.tendering.domain.notice import NoticeStatus
 from jangter.tendering.domain.terms import NoticeTerms, default_items
 from jangter.tendering.domain.timetable import Timetable
+from jangter.tendering.orm import Notice
 
 log = logging.getLogger("jangter.demo")
 
@@ -194,6 +199,7 @@ class _Demo:
             NewPerson("operator@pps.go.kr", "조달청 운영자", DEMO_PASSWORD, frozenset({Role.OPERATOR})),
         )
         operator = actor_of_person(self.ctx, operator_id)
+        self.people["operator"] = operator
         add_member(
             self.ctx,
             operator,
@@ -425,6 +431,87 @@ class _Demo:
             points = {item.key: str((item.maximum * share).quantize(Decimal("0.1"))) for item in view.items}
             if enter_review(self.ctx, official, number, row.receipt, points).winner:
                 return
+
+
+def demo_helpdesk(demo: _Demo, now: datetime) -> None:
+    operator = demo.people["operator"]
+    ctx = demo.ctx
+    demo.at(now - timedelta(days=3))
+    helpdesk_queue.add_canned(
+        ctx,
+        operator,
+        "인증서 재설치 안내",
+        "공동인증서 보안 프로그램을 지운 뒤 다시 설치하고, 브라우저를 모두 닫았다가 다시 로그인해 주십시오. "
+        "같은 메시지가 나오면 화면 캡처를 첨부해 다시 알려 주십시오.",
+        TicketCategory.AUTHENTICATION,
+    )
+    helpdesk_queue.add_canned(
+        ctx,
+        operator,
+        "입찰보증금 지급각서 안내",
+        "입찰보증금은 입찰서 제출 시 지급각서로 갈음합니다. 낙찰 후 계약을 체결하지 않으면 보증금을 납부해야 합니다.",
+        TicketCategory.BIDDING,
+    )
+    registration = helpdesk.file_ticket(
+        ctx,
+        None,
+        NewTicket(
+            TicketKind.INQUIRY,
+            TicketCategory.REGISTRATION,
+            "대표자가 바뀌었는데 업체 정보는 어떻게 고치나요?",
+            "지난달 대표자가 변경되었습니다. 입찰참가자격 등록 정보를 어떻게 바꿔야 하는지 알려 주십시오. "
+            "(주)한빛테크 이영희",
+            name="이영희",
+            email="lee@hanbit-tech.example",
+            page_url="/register",
+        ),
+    )
+    demo.at(now - timedelta(days=2, hours=20))
+    helpdesk_queue.assign(ctx, operator, registration.number)
+    answer = (
+        "업체 관리자로 로그인한 뒤 업체 정보 변경을 신청하고, 변경된 사업자등록증을 첨부해 주십시오. "
+        "운영자가 확인하면 승인 메일을 보내 드립니다."
+    )
+    helpdesk_queue.answer(ctx, operator, registration.number, answer)
+    helpdesk_queue.change_status(ctx, operator, registration.number, TicketAction.CLOSE)
+    helpdesk_faq.publish_from_ticket(
+        ctx, operator, registration.number, "대표자가 바뀌면 업체 정보는 어떻게 고치나요?", answer
+    )
+    with demo.db.reading() as session:
+        notice = session.scalar(
+            select(Notice.number).where(Notice.status == NoticeStatus.PUBLISHED.value).order_by(Notice.id).limit(1)
+        )
+    demo.at(now - timedelta(hours=26))
+    bond = helpdesk.file_ticket(
+        ctx,
+        demo.firms[2],
+        NewTicket(
+            TicketKind.INQUIRY,
+            TicketCategory.BIDDING,
+            "입찰보증금을 따로 납부해야 하나요?",
+            "이 공고에 입찰하려고 합니다. 입찰보증금을 현금으로 내야 하는지, 지급각서로 되는지 궁금합니다.",
+            page_url=f"/notices/{notice}" if notice else "",
+            notice=notice or "",
+        ),
+    )
+    demo.at(now - timedelta(hours=22))
+    helpdesk_queue.assign(ctx, operator, bond.number)
+    helpdesk_queue.add_note(ctx, operator, bond.number, "공고의 입찰보증금 조건 확인 후 답변 예정")
+    demo.at(now - timedelta(hours=3))
+    helpdesk.file_ticket(
+        ctx,
+        None,
+        NewTicket(
+            TicketKind.ERROR_REPORT,
+            TicketCategory.AUTHENTICATION,
+            "로그인하면 '인증서를 찾을 수 없습니다'가 나옵니다",
+            "어제까지 되던 공동인증서 로그인이 오늘 아침부터 안 됩니다. "
+            "인증서는 USB에 있고, 크롬과 엣지 모두 같습니다.",
+            name="최민수",
+            email="choi@example.kr",
+            page_url="/login",
+        ),
+    )
 
 
 def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = None) -> bool:
@@ -738,6 +825,9 @@ def load_demo(ctx: AppContext, *, force: bool = False, key_dir: Path | None = No
             ),
         )
         incidents.postpone(demo.ctx, operator, incident)
+        # 11d. The helpdesk (고객지원, issue #9 point 4): canned answers; a registration inquiry answered, closed and
+        # made an FAQ entry; a bid-bond question being worked; a sign-in error report waiting for its first answer.
+        demo_helpdesk(demo, now)
 
         # 12. Cancelled, and a draft nobody else can see.
         demo.at(now - timedelta(hours=2))

@@ -8,6 +8,7 @@ import jangter.bidding.orm
 import jangter.contracting.orm
 import jangter.evaluation.orm
 import jangter.helpdesk.incident_orm
+import jangter.helpdesk.orm
 import jangter.identity.keys
 import jangter.identity.members
 import jangter.identity.orm

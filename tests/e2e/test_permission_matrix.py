@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 
 from jangter.app import create_app
 from jangter.config import Settings
-from jangter.helpdesk import incidents
+from jangter.helpdesk import faq, incidents, tickets
+from jangter.helpdesk import queue as hd_queue
+from jangter.helpdesk.domain import Attachment, NewTicket, TicketCategory, TicketKind
 from jangter.helpdesk.incident_domain import DraftIncident, Function
 from jangter.identity.domain.roles import Actor, Role
 from jangter.identity.service import NewPerson, add_member
@@ -27,7 +29,7 @@ from jangter.planning.prespec_domain import DraftSpec
 from jangter.planning.programme_domain import DraftBriefing, DraftProgramme, DraftProject, ServiceType
 from jangter.tendering import queries
 from jangter.tendering import service as tendering
-from tests.support import PASSWORD, all_routes, insert_contract, make_world, terms
+from tests.support import PASSWORD, actor_by_email, all_routes, insert_contract, make_world, terms
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
 ROLES = (
@@ -68,6 +70,8 @@ class Rule:
     def allows(self, role: str, variant: str) -> bool:
         if role not in self.who:
             return False
+        if self.scope == "reporter":  # a ticket: its reporter's own, and every ticket for an operator
+            return variant == "own" or role == "operator"
         return variant == "own" or self.scope not in ("own", "public")
 
 
@@ -86,7 +90,9 @@ def read_matrix() -> list[Rule]:
         unknown = names - set(ROLES)
         assert not unknown, f"{method} {path}: unknown roles {unknown}"
         scope = scope.rstrip("¹²³ ")  # a footnote mark
-        assert scope in ("any", "own", "public", "credentials", "—"), f"{method} {path}: unknown scope {scope}"
+        assert scope in ("any", "own", "public", "credentials", "reporter", "—"), (
+            f"{method} {path}: unknown scope {scope}"
+        )
         rules.append(Rule(method, path, frozenset(names), scope))
     return rules
 
@@ -142,6 +148,16 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
         ctx, world.operator, DraftIncident("장애", ctx.clock.now(), None, frozenset({Function.BIDDING}))
     )
     own_contract = insert_contract(ctx, own_notice, world.officer, firm_a.org_id)
+    bidder = actor_by_email(ctx, EMAILS["bidder"])
+    trouble = NewTicket(TicketKind.ERROR_REPORT, TicketCategory.AUTHENTICATION, "로그인 오류", "빈 화면")
+    png = Attachment("화면.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 16)
+    own_ticket = tickets.file_ticket(ctx, bidder, replace(trouble, attachment=png)).number
+    other_ticket = tickets.file_ticket(
+        ctx, None, replace(trouble, name="비회원", email="guest@example.kr", attachment=png)
+    )
+    hd_queue.answer(ctx, world.operator, own_ticket, "캐시를 지우십시오.")
+    canned = hd_queue.add_canned(ctx, world.operator, "캐시 안내", "캐시를 지우십시오.")
+    faq_entry = faq.publish_from_ticket(ctx, world.operator, own_ticket, "로그인 후 빈 화면", "캐시를 지우십시오.")
     other_contract = insert_contract(ctx, other_draft, world.other_officer, firm_b.org_id)
     values = {
         "own": {
@@ -160,6 +176,9 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
             "programme": str(own_programme),
             "briefing": str(own_briefing),
             "question": "1",
+            "ticket": own_ticket,
+            "canned_id": str(canned),
+            "faq_id": str(faq_entry),
         },
         "other": {
             "reference": other_draft,
@@ -177,6 +196,9 @@ def world_clients(ctx: AppContext, settings: Settings) -> Any:
             "programme": str(other_programme),
             "briefing": str(other_briefing),
             "question": "1",
+            "ticket": other_ticket.number,
+            "canned_id": str(canned),
+            "faq_id": str(faq_entry),
         },
     }
     app = create_app(settings, ctx, run_worker=False)

@@ -20,6 +20,9 @@ from jangter.identity.domain.roles import Scope, scope_for
         ("POST", "/api/v1/institutions", Scope.ACCOUNT),
         ("PUT", "/api/v1/me/committee-key", Scope.ACCOUNT),
         ("POST", "/api/v1/auth/logout", None),
+        ("POST", "/api/v1/tickets", None),
+        ("POST", "/api/v1/tickets/HD26-0000001/replies", None),
+        ("POST", "/api/v1/tickets/HD26-0000001/answer", Scope.MANAGE),
     ],
 )
 def test_each_call_needs_its_scope(method: str, path: str, scope: Scope | None) -> None:

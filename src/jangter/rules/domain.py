@@ -241,6 +241,19 @@ class IncidentRules:
 
 
 @dataclass(frozen=True)
+class HelpdeskRules:
+    """고객지원 (issue #9 point 4; koneps-rules §7.2, §8.2): the service-level targets of the helpdesk, per kind of
+    ticket. Jangter's own choice, not law ([U] all of it)."""
+
+    first_response_hours: dict[str, int]  # by ticket kind (inquiry, error_report): hours until the first answer
+    resolution_hours: dict[str, int]  # by ticket kind: hours from filing until the ticket is closed
+    working_hours: bool  # counted in working hours (day_start to day_end on working days), or wall-clock hours
+    day_start: int  # the helpdesk's working day, Seoul time (hour of the day)
+    day_end: int
+    source: str
+
+
+@dataclass(frozen=True)
 class FailedBidRules:
     """유찰 후 (시행령 §20, §27; koneps-rules §3.4; addendum Q7)."""
 
@@ -311,6 +324,7 @@ class RuleSet:
     order_plans: OrderPlanRules
     pre_specification: PreSpecRules
     incidents: IncidentRules
+    helpdesk: HelpdeskRules
     failed_bids: FailedBidRules
     identity: IdentityRules
     measures: tuple[Measure, ...] = ()

@@ -30,6 +30,7 @@ from jangter.rules.domain import (
     FailedBidRules,
     FloorTier,
     GapCounting,
+    HelpdeskRules,
     IdentityRules,
     IncidentRules,
     Measure,
@@ -78,6 +79,26 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
         else:
             merged[key] = value
     return merged
+
+
+HELPDESK_KINDS = ("inquiry", "error_report")
+
+
+def _helpdesk(r: _Reader) -> HelpdeskRules:
+    rules = HelpdeskRules(
+        first_response_hours={k: r.integer(f"helpdesk.first_response_hours.{k}", 1, 24 * 30) for k in HELPDESK_KINDS},
+        resolution_hours={k: r.integer(f"helpdesk.resolution_hours.{k}", 1, 24 * 90) for k in HELPDESK_KINDS},
+        working_hours=r.boolean("helpdesk.working_hours"),
+        day_start=r.integer("helpdesk.day_start", 0, 23),
+        day_end=r.integer("helpdesk.day_end", 1, 24),
+        source=r.text("helpdesk.source"),
+    )
+    if rules.day_start >= rules.day_end:
+        raise RuleSetError(r.source, "helpdesk", "day_start must be before day_end")
+    for kind in HELPDESK_KINDS:
+        if rules.first_response_hours[kind] > rules.resolution_hours[kind]:
+            raise RuleSetError(r.source, f"helpdesk.first_response_hours.{kind}", "must not exceed resolution_hours")
+    return rules
 
 
 class _Reader:
@@ -366,6 +387,7 @@ def _build(source: str, data: Mapping[str, Any]) -> RuleSet:
             min_remaining_hours=r.integer("incidents.min_remaining_hours", 0, 24 * 30),
             source=r.text("incidents.source"),
         ),
+        helpdesk=_helpdesk(r),
         identity=IdentityRules(
             same_ip=r.choice("identity.same_ip", SameOrigin),
             same_device=r.choice("identity.same_device", SameOrigin),

@@ -19,6 +19,9 @@ from jangter.contracting.domain.guarantee import KIND_LABELS as GUARANTEE_KIND_L
 from jangter.contracting.domain.guarantee import STATUS_LABELS as GUARANTEE_STATUS_LABELS
 from jangter.evaluation.domain.failed_bids import AFTER_FAILURE_LABELS
 from jangter.evaluation.domain.ranking import FAILURE_LABELS, STANDING_LABELS
+from jangter.helpdesk.domain import CATEGORY_LABELS as TICKET_CATEGORY_LABELS
+from jangter.helpdesk.domain import KIND_LABELS as TICKET_KIND_LABELS
+from jangter.helpdesk.domain import STATUS_LABELS as TICKET_STATUS_LABELS
 from jangter.helpdesk.incident_domain import FUNCTION_LABELS
 from jangter.identity.domain.firm_profile import BUSINESS_FORM_LABELS
 from jangter.identity.domain.registration_number import format_brn
@@ -69,6 +72,9 @@ _LABEL_TABLES: dict[str, dict[Any, tuple[str, str]]] = {
     "award_method": dict(AWARD_METHOD_LABELS),
     "defect": dict(DEFECT_CLASS_LABELS),
     "business_form": dict(BUSINESS_FORM_LABELS),
+    "ticket_kind": dict(TICKET_KIND_LABELS),
+    "ticket_category": dict(TICKET_CATEGORY_LABELS),
+    "ticket_status": dict(TICKET_STATUS_LABELS),
     "security_kind": {
         "sign_in": ("로그인 실패", "Failed sign-in"),
         "csrf": ("보안 확인(CSRF) 실패", "Failed security check (CSRF)"),
