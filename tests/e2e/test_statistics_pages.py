@@ -71,7 +71,7 @@ def test_the_page_the_json_and_the_csv_show_the_same_figures(
     assert page.status_code == 200
     html = page.text
     assert 'aria-current="page"' in html and ">통계<" in html  # in the main menu
-    assert html.count('role="img"') == 4  # activity, contracts, contract amounts, payments
+    assert html.count('role="img"') == 5  # activity, contracts, contract amounts, payments, helpdesk tickets
     assert len(re.findall(r'<rect class="bar"[^>]*data-value="2"', html)) == 1  # two notices in week 45
     assert 'aria-labelledby="chart-activity-title chart-activity-desc"' in html
     totals = dict(re.findall(r'data-series="(\w+)">([^<]+)<', html))
@@ -91,7 +91,7 @@ def test_the_page_defaults_to_twelve_weeks_ending_today(client: TestClient, ctx:
     page = client.get("/statistics")
     assert page.status_code == 200
     assert 'value="2026-08-17"' in page.text and 'value="2026-11-02"' in page.text  # Monday 2 Nov 2026 is today
-    assert page.text.count('role="img"') == 4
+    assert page.text.count('role="img"') == 5
     assert "2026-W45" in page.text
 
 

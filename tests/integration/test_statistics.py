@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from jangter.contracting import service as contracting
+from jangter.helpdesk import tickets as helpdesk
+from jangter.helpdesk.domain import NewTicket, TicketCategory, TicketKind
 from jangter.identity.domain.roles import Role
 from jangter.identity.keys import register_committee_key
 from jangter.identity.service import NewPerson, actor_of_person, add_member
@@ -57,6 +59,11 @@ def story(ctx: AppContext, clock: OffsetClock, tmp_path: Path) -> tuple[World, i
         register_committee_key(ctx, person, COMMITTEE_PASSPHRASE)
     local = replace(world, officer=world.other_officer, jurisdiction=Jurisdiction.LOCAL)
     local.publish(title="서울시청 주차장 포장 공사", category=Category.WORKS, **LATER)
+    helpdesk.file_ticket(  # week 46: a firm cannot sign in
+        ctx,
+        world.firms[0],
+        NewTicket(TicketKind.ERROR_REPORT, TicketCategory.AUTHENTICATION, "로그인 오류", "인증서 오류"),
+    )
 
     ctx = replace(ctx, transfers=FileExport(tmp_path))
     amount = contracting.get_contract(ctx, prime, number).amount
@@ -77,6 +84,10 @@ def story(ctx: AppContext, clock: OffsetClock, tmp_path: Path) -> tuple[World, i
     payments.claim(ctx, prime, number, PaymentKind.PROGRESS, half, invoice(half), delivery=seq, shares=shares)
     clock.set(PAID_AT)
     payments.pay(ctx, finance, number, 1)
+    inquiry = NewTicket(
+        TicketKind.INQUIRY, TicketCategory.REGISTRATION, "등록 문의", "서류", "홍길동", "hong@example.kr"
+    )
+    helpdesk.file_ticket(ctx, None, inquiry)  # Monday 00:30 in Seoul, Sunday in UTC: week 47
     net = payments.payments_of(ctx, prime, number).claims[0].net
 
     clock.set(LATER["opening_at"])
@@ -107,6 +118,12 @@ def test_each_event_counts_in_the_seoul_week_it_happened(ctx: AppContext, story:
         "contract_amount": (0, amount, 0),
         "paid_to_primes": (0, 0, net - to_sub),
         "paid_to_subcontractors": (0, 0, to_sub),
+        "inquiries_registration": (0, 0, 1),
+        "inquiries_authentication": (0, 1, 0),
+        "inquiries_bidding": (0, 0, 0),
+        "inquiries_payment": (0, 0, 0),
+        "inquiries_search": (0, 0, 0),
+        "inquiries_other": (0, 0, 0),
     }
 
 
@@ -115,6 +132,7 @@ def test_days_and_months_fold_the_same_events(ctx: AppContext, story: tuple[Worl
     days = compute(ctx, StatisticsRequest(date(2026, 11, 15), date(2026, 11, 16), Granularity.DAY))
     assert values(days)["paid_to_primes"] == (0, net - to_sub)  # Monday in Seoul, though Sunday in UTC
     assert values(days)["paid_to_subcontractors"] == (0, to_sub)
+    assert values(days)["inquiries_registration"] == (0, 1)  # filed on Monday in Seoul too
     sunday = compute(ctx, StatisticsRequest(date(2026, 11, 1), date(2026, 11, 15), Granularity.DAY))
     assert sunday.get("paid_to_primes").total == 0  # the period ends at midnight in Seoul
     month = compute(ctx, StatisticsRequest(date(2026, 11, 1), date(2026, 11, 30), Granularity.MONTH))
@@ -128,6 +146,12 @@ def test_days_and_months_fold_the_same_events(ctx: AppContext, story: tuple[Worl
         "contract_amount": amount,
         "paid_to_primes": net - to_sub,
         "paid_to_subcontractors": to_sub,
+        "inquiries_registration": 1,
+        "inquiries_authentication": 1,
+        "inquiries_bidding": 0,
+        "inquiries_payment": 0,
+        "inquiries_search": 0,
+        "inquiries_other": 0,
     }
 
 
@@ -135,7 +159,8 @@ def test_filters_keep_one_agency_type_or_one_category(ctx: AppContext, story: tu
     _, amount, _, to_sub = story
     local = values(weekly(ctx, agency_type=Jurisdiction.LOCAL))
     assert local["notices"] == (0, 1, 0)
-    assert all(v == (0, 0, 0) for k, v in local.items() if k != "notices")
+    assert all(v == (0, 0, 0) for k, v in local.items() if k != "notices" and not k.startswith("inquiries_"))
+    assert local["inquiries_registration"] == (0, 0, 1)  # tickets have no agency type: not narrowed
     national = values(weekly(ctx, agency_type=Jurisdiction.NATIONAL))
     assert national["notices"] == (1, 1, 0)
     assert national["contract_amount"] == (0, amount, 0)

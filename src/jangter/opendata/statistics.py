@@ -26,6 +26,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from jangter.contracting.orm import Contract, ContractVersion
 from jangter.evaluation.orm import Opening
+from jangter.helpdesk.domain import CATEGORY_LABELS as TICKET_CATEGORY_LABELS
+from jangter.helpdesk.domain import TicketCategory
+from jangter.helpdesk.orm import Ticket
 from jangter.identity.orm import Organisation
 from jangter.kernel.context import AppContext
 from jangter.kernel.db import seoul_day
@@ -186,10 +189,24 @@ def payments_made(session: Session, scope: Scope) -> dict[str, Daily]:
     return {"paid_to_primes": to_prime, "paid_to_subcontractors": to_subcontractors}
 
 
+def inquiries_by_category(session: Session, scope: Scope) -> dict[str, Daily]:
+    """Helpdesk tickets (inquiries and error reports) filed, by category, on the Seoul day of filing. Tickets have no
+    agency type or procurement category: the filters do not narrow them."""
+    day = seoul_day(Ticket.filed_at)
+    query = (
+        select(day, Ticket.category, func.count()).where(scope.within(Ticket.filed_at)).group_by(day, Ticket.category)
+    )
+    found: dict[str, Daily] = {f"inquiries_{c.value}": {} for c in TicketCategory}
+    for when, category, count in session.execute(query):
+        found[f"inquiries_{category}"][date.fromisoformat(when) if isinstance(when, str) else when] = int(count)
+    return found
+
+
 ACTIVITY = Chart("activity", "입찰 진행 건수", "Tendering activity", ChartStyle.GROUPED, Unit.COUNT)
 CONTRACTS = Chart("contracts", "계약 체결 건수", "Contracts signed", ChartStyle.GROUPED, Unit.COUNT)
 CONTRACT_AMOUNT = Chart("contract_amount", "계약 금액", "Contract amounts", ChartStyle.LINE, Unit.WON)
 PAYMENTS = Chart("payments", "대금 지급액", "Amounts paid", ChartStyle.STACKED, Unit.WON)
+INQUIRIES = Chart("inquiries", "고객지원 접수 (문의·오류 신고)", "Helpdesk tickets", ChartStyle.STACKED, Unit.COUNT)
 
 #: Every series, in the order of the API, the CSV columns and the page. One more source here is one more series.
 SOURCES: tuple[Source, ...] = (
@@ -251,6 +268,20 @@ SOURCES: tuple[Source, ...] = (
             ),
         ),
         payments_made,
+    ),
+    Source(
+        tuple(
+            SeriesSpec(
+                f"inquiries_{category.value}",
+                INQUIRIES,
+                f"문의·신고 ({TICKET_CATEGORY_LABELS[category][0]})",
+                f"Tickets ({TICKET_CATEGORY_LABELS[category][1]})",
+                f"Helpdesk inquiries and error reports about {TICKET_CATEGORY_LABELS[category][1].lower()}, on the "
+                "day filed (not narrowed by agency type or category)",
+            )
+            for category in TicketCategory
+        ),
+        inquiries_by_category,
     ),
 )
 
