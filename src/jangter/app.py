@@ -38,6 +38,7 @@ from jangter.kernel.mail import Mailer
 from jangter.kernel.randomness import SystemRandomSource
 from jangter.kernel.transfers import FileExport
 from jangter.opendata.api import router as statistics_api
+from jangter.opendata.feed_api import router as feed_api
 from jangter.oversight.api import router as oversight_api
 from jangter.payments.api import router as payments_api
 from jangter.planning.api import router as planning_api
@@ -152,6 +153,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         prespec_api,
         programme_api,
         incident_api,
+        feed_api,
         negotiation_api,
         transparency_api,
         oversight_api,
