@@ -149,7 +149,7 @@ def test_a_citizen_reads_the_statistics_charts_and_changes_the_period(
     expect(page.get_by_role("heading", name="조달 통계", level=1)).to_be_visible()
     activity = page.get_by_role("img", name=re.compile("^입찰 진행 건수"))
     expect(activity).to_be_visible()
-    expect(page.locator("svg[role=img]")).to_have_count(4)
+    expect(page.locator("svg[role=img]")).to_have_count(5)  # activity, contracts, amounts, payments, helpdesk
     bars = page.locator("svg[data-chart=chart-activity] rect.bar")
     assert bars.count() >= 3  # the demo's notices, openings, failures and awards of the last twelve weeks
     expect(bars.first).to_be_visible()
@@ -157,6 +157,7 @@ def test_a_citizen_reads_the_statistics_charts_and_changes_the_period(
     assert box is not None and box["height"] > 0 and box["width"] > 0
     expect(page.locator("svg[data-chart=chart-contract_amount] circle.point").first).to_be_visible()
     expect(page.locator("svg[data-chart=chart-contracts] rect.bar")).to_have_count(1)  # the ministry's, signed
+    expect(page.locator("svg[data-chart=chart-inquiries] rect.bar").first).to_be_visible()  # the demo's tickets
     page.get_by_label("단위").select_option("month")
     page.get_by_role("button", name="보기").click()
     expect(page).to_have_url(re.compile(r"granularity=month"))
