@@ -1,10 +1,13 @@
-"""Gap-free-enough serial numbers (notice numbers) from a counter row updated atomically."""
+"""Gap-free-enough serial numbers (notice numbers) from a counter row updated atomically, and the next number of a
+row within its parent (an opinion of a pre-specification, a claim of a contract), taken under the parent's lock."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, String, select, update
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, String, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
 
 from jangter.kernel.db import Base
 
@@ -38,3 +41,10 @@ def next_value(session: Session, name: str) -> int:
 
 def current_value(session: Session, name: str) -> int:
     return session.scalar(select(Counter.value).where(Counter.name == name)) or 0
+
+
+def next_seq(session: Session, column: InstrumentedAttribute[int], parent: ColumnElement[bool]) -> int:
+    """1, 2, … within a parent: one more than the highest ``column`` of the parent's rows. The caller holds the
+    parent's row lock, so two callers cannot take the same number."""
+    highest: Any = session.scalar(select(func.max(column)).where(parent))
+    return int(highest or 0) + 1

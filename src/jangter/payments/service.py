@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jangter.contracting import guarantees
@@ -27,7 +27,7 @@ from jangter.identity import step_up
 from jangter.identity.domain.roles import Actor, Role, require_role
 from jangter.identity.orm import Organisation
 from jangter.identity.service import audit_actor, people_with
-from jangter.kernel import audit, translog
+from jangter.kernel import audit, counters, translog
 from jangter.kernel.calendar import seoul_date
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError, NotFound
@@ -85,9 +85,7 @@ def report_delivery(ctx: AppContext, actor: Actor | None, number: str, *, final:
             )
         rules = ctx.rules.version(contract.rule_set_version)
         due = inspection_due(rules, seoul_date(now))
-        seq = (
-            session.scalar(select(func.max(DeliveryReport.seq)).where(DeliveryReport.contract_id == contract.id)) or 0
-        ) + 1
+        seq = counters.next_seq(session, DeliveryReport.seq, DeliveryReport.contract_id == contract.id)
         session.add(
             DeliveryReport(
                 contract_id=contract.id,
@@ -271,9 +269,7 @@ def claim(
         )
         split = check_split(payment.net, with_prime(payment.net, shares), subcontracts.room(session, contract.id))
         due = payment_due(rules, ctx.calendar, seoul_date(now))
-        seq = (
-            session.scalar(select(func.max(PaymentClaim.seq)).where(PaymentClaim.contract_id == contract.id)) or 0
-        ) + 1
+        seq = counters.next_seq(session, PaymentClaim.seq, PaymentClaim.contract_id == contract.id)
         row = PaymentClaim(
             contract_id=contract.id,
             seq=seq,

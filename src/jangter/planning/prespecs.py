@@ -118,9 +118,7 @@ def file_opinion(ctx: AppContext, actor: Actor | None, number: str, text: str) -
                 "The period for opinions is over.",
                 field="opinion",
             )
-        seq = (
-            session.scalar(select(func.max(PreSpecOpinion.seq)).where(PreSpecOpinion.pre_spec_id == spec.id)) or 0
-        ) + 1
+        seq = counters.next_seq(session, PreSpecOpinion.seq, PreSpecOpinion.pre_spec_id == spec.id)
         session.add(
             PreSpecOpinion(
                 pre_spec_id=spec.id,

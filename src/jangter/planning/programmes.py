@@ -20,7 +20,7 @@ from jangter.contracting.orm import Contract
 from jangter.identity.domain.roles import Actor, Role, require_approved_supplier, require_role
 from jangter.identity.orm import Organisation
 from jangter.identity.service import audit_actor
-from jangter.kernel import audit, idempotency, translog
+from jangter.kernel import audit, counters, idempotency, translog
 from jangter.kernel.calendar import seoul_date
 from jangter.kernel.context import AppContext
 from jangter.kernel.errors import Conflict, DomainError, Forbidden, NotFound
@@ -156,17 +156,10 @@ def add_project(ctx: AppContext, actor: Actor | None, programme_id: int, draft: 
                     "No such order-plan item, or it was withdrawn: " + ", ".join(bad),
                     field="plan_items",
                 )
-        seq = int(
-            session.scalar(
-                select(func.coalesce(func.max(ProgrammeProject.seq), 0)).where(
-                    ProgrammeProject.programme_id == programme_id
-                )
-            )
-            or 0
-        )
+        seq = counters.next_seq(session, ProgrammeProject.seq, ProgrammeProject.programme_id == programme_id)
         row = ProgrammeProject(
             programme_id=programme_id,
-            seq=seq + 1,
+            seq=seq,
             title=draft.title.strip(),
             agency=draft.agency.strip(),
             budget=draft.budget,
@@ -273,17 +266,10 @@ def ask(
                 "The briefing does not cover it.",
                 field="project",
             )
-        seq = int(
-            session.scalar(
-                select(func.coalesce(func.max(BriefingQuestion.seq), 0)).where(
-                    BriefingQuestion.briefing_id == briefing_id
-                )
-            )
-            or 0
-        )
+        seq = counters.next_seq(session, BriefingQuestion.seq, BriefingQuestion.briefing_id == briefing_id)
         row = BriefingQuestion(
             briefing_id=briefing_id,
-            seq=seq + 1,
+            seq=seq,
             project=project,
             asked_by=firm.person_id,
             asker_org=firm.org_id,
