@@ -37,6 +37,7 @@ from jangter.kernel.mail import Mailer
 from jangter.kernel.randomness import SystemRandomSource
 from jangter.kernel.transfers import FileExport
 from jangter.opendata.api import router as statistics_api
+from jangter.opendata.ocds.api import router as ocds_api
 from jangter.oversight.api import router as oversight_api
 from jangter.payments.api import router as payments_api
 from jangter.planning.api import router as planning_api
@@ -95,6 +96,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
         search_timeout_ms=settings.search_timeout_ms,
         base_url=settings.base_url,
         transfers=FileExport(settings.var_dir / "transfers"),
+        ocid_prefix=settings.ocid_prefix,
     )
 
 
@@ -154,6 +156,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         transparency_api,
         oversight_api,
         statistics_api,
+        ocds_api,
         search_api,
         similar_api,
     ):
