@@ -107,6 +107,8 @@ def test_ocds_errors_are_problems_with_stable_codes(ctx: AppContext, client: Tes
         (f"/api/v1/ocds/processes/{draft}/releases", 404, "notice_not_found"),
         (f"/api/v1/ocds/processes/{draft}/record", 404, "notice_not_found"),
         ("/api/v1/ocds/processes/R26BK99999999/record", 404, "notice_not_found"),
+        ("/api/v1/ocds/processes/R26BK99999999-000/releases", 404, "notice_not_found"),
+        ("/api/v1/ocds/processes/not-a-notice/releases", 404, "invalid_notice_number"),
         ("/api/v1/ocds/processes?cursor=%%%", 400, "cursor_invalid"),
         ("/api/v1/ocds/processes?since=yesterday", 400, "since_invalid"),
         ("/api/v1/ocds/processes?since=2026-11-02T09:00:00", 400, "since_invalid"),
@@ -123,6 +125,8 @@ def test_the_list_filters_by_change_and_pages_by_cursor(
 ) -> None:
     world = make_world(ctx, firms=1)
     numbers = [world.publish() for _ in range(3)]
+    with_order = client.get(f"/api/v1/ocds/processes/{numbers[0]}-000/releases").json()  # as notices are cited
+    assert with_order["releases"][0]["ocid"] == f"ocds-jangtr-{numbers[0]}"
     first = client.get("/api/v1/ocds/processes", params={"limit": 2}).json()
     rest = client.get("/api/v1/ocds/processes", params={"limit": 2, "cursor": first["next_cursor"]}).json()
     assert [p["notice_number"] for p in first["items"] + rest["items"]] == numbers[::-1]

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
 from jangter.kernel.errors import DomainError
+from jangter.kernel.ids import parse_notice_reference
 from jangter.opendata.ocds import packages
 from jangter.web.http import Ctx
 
@@ -104,8 +105,9 @@ def processes(
     response_class=JSONResponse,
 )
 def process_releases(ctx: Ctx, reference: str) -> JSONResponse:
-    items = packages.process_releases(ctx, reference)
-    uri = f"{ctx.base_url}/api/v1/ocds/processes/{reference}/releases"
+    number = parse_notice_reference(reference)[0]  # R26BK00000001 or R26BK00000001-000: the process is the number
+    items = packages.process_releases(ctx, number)
+    uri = f"{ctx.base_url}/api/v1/ocds/processes/{number}/releases"
     return _json(packages.release_package(ctx, items, uri))
 
 
@@ -115,8 +117,9 @@ def process_releases(ctx: Ctx, reference: str) -> JSONResponse:
     response_class=JSONResponse,
 )
 def process_record(ctx: Ctx, reference: str) -> JSONResponse:
-    uri = f"{ctx.base_url}/api/v1/ocds/processes/{reference}/record"
-    return _json(packages.record_package(ctx, [packages.process_record(ctx, reference)], uri))
+    number = parse_notice_reference(reference)[0]
+    uri = f"{ctx.base_url}/api/v1/ocds/processes/{number}/record"
+    return _json(packages.record_package(ctx, [packages.process_record(ctx, number)], uri))
 
 
 @router.get("/ocds/extensions/jangter/extension.json", include_in_schema=False)

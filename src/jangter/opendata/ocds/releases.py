@@ -541,9 +541,9 @@ def load_notice(session: Session, number: str) -> Notice:
 
 def releases(ctx: AppContext, number: str) -> list[dict[str, Any]]:
     """Every release of a notice's process, oldest first. A draft (or an unknown number) is ``notice_not_found``."""
-    process = make_ocid(number, ctx.ocid_prefix)
     with ctx.db.reading() as session:
         notice = load_notice(session, number)
+        process = make_ocid(notice.number, ctx.ocid_prefix)
         orgs = _Orgs(session)
         agency, buyer = orgs(notice.agency_id), orgs(notice.demand_agency_id)
         tender_events, _ = _tender_events(ctx, session, notice, agency, buyer, orgs)
