@@ -39,6 +39,7 @@ from jangter.kernel.randomness import SystemRandomSource
 from jangter.kernel.transfers import FileExport
 from jangter.opendata.api import router as statistics_api
 from jangter.opendata.feed_api import router as feed_api
+from jangter.opendata.ocds.api import router as ocds_api
 from jangter.oversight.api import router as oversight_api
 from jangter.payments.api import router as payments_api
 from jangter.planning.api import router as planning_api
@@ -98,6 +99,7 @@ def build_context(settings: Settings, clock: Clock | None = None) -> AppContext:
         search_timeout_ms=settings.search_timeout_ms,
         base_url=settings.base_url,
         transfers=FileExport(settings.var_dir / "transfers"),
+        ocid_prefix=settings.ocid_prefix,
     )
 
 
@@ -158,6 +160,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         transparency_api,
         oversight_api,
         statistics_api,
+        ocds_api,
         search_api,
         similar_api,
         helpdesk_api,

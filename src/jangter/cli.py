@@ -28,6 +28,8 @@ rules_cli = typer.Typer(help="Rule sets and temporary measures (operators).", no
 app.add_typer(rules_cli, name="rules")
 search_cli = typer.Typer(help="The notice search index (operators).", no_args_is_help=True)
 app.add_typer(search_cli, name="search")
+export_cli = typer.Typer(help="Open data: bulk files for re-users.", no_args_is_help=True)
+app.add_typer(export_cli, name="export")
 guarantor_cli = typer.Typer(
     help="A guarantee institution's side as its own small program (a sandbox, like a payment provider's).",
     no_args_is_help=True,
@@ -421,6 +423,46 @@ def search_reindex() -> None:
     finally:
         ctx.db.dispose()
     typer.echo(f"indexed {count} notice(s) in {time.monotonic() - started:.1f} s")
+
+
+@export_cli.command("ocds")
+def export_ocds(
+    out: Annotated[Path, typer.Option(help="Directory to write the files into")] = Path("var/ocds"),
+    day: Annotated[
+        str | None, typer.Option(help="Only this Seoul day (YYYY-MM-DD): its releases and the processes it changed")
+    ] = None,
+) -> None:
+    """OCDS bulk files: one release package per day (Asia/Seoul) and a record package, with a progress bar."""
+    from datetime import date
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from jangter.app import build_context
+    from jangter.opendata.ocds.export import export
+
+    try:
+        only = date.fromisoformat(day) if day else None
+    except ValueError:
+        typer.echo(f"--day must be a date (YYYY-MM-DD), got {day!r}", err=True)
+        raise typer.Exit(2) from None
+    ctx = build_context(_settings())
+    started = time.monotonic()
+    try:
+        with Progress(
+            TextColumn("OCDS 공개 / OCDS export"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
+        ) as progress:
+            task = progress.add_task("ocds", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            report = export(ctx, out, day=only, progress=advance)
+    finally:
+        ctx.db.dispose()
+    typer.echo(
+        f"wrote {len(report.files)} file(s) to {out}: {report.releases} release(s) of {report.processes} "
+        f"process(es) in {time.monotonic() - started:.1f} s"
+    )
 
 
 @guarantor_cli.command("key")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from enum import StrEnum
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from jangter.kernel.context import StepUpPolicy
+from jangter.kernel.context import DEFAULT_OCID_PREFIX, StepUpPolicy
 
 DEFAULT_VAR = Path("var")
 
@@ -57,6 +58,8 @@ class Settings(BaseSettings):
     search_timeout_ms: int = Field(default=250, ge=10, le=10_000)
     #: When a browser bid needs a fresh passkey verification: required | registered | off (production: required).
     step_up: StepUpPolicy = StepUpPolicy.REGISTERED
+    #: The OCDS prefix the OCDS helpdesk registered for this installation (``ocds-`` and 6 letters or digits).
+    ocid_prefix: str = DEFAULT_OCID_PREFIX
 
     @field_validator("database_url")
     @classmethod
@@ -71,6 +74,13 @@ class Settings(BaseSettings):
         if not (value.startswith("http://") or value.startswith("https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("ocid_prefix")
+    @classmethod
+    def _ocid_prefix(cls, value: str) -> str:
+        if not re.fullmatch(r"ocds-[a-z0-9]{6}", value):
+            raise ValueError("must be an OCDS prefix: ocds- and 6 lower-case letters or digits (e.g. ocds-a1b2c3)")
+        return value
 
     @field_validator("log_level")
     @classmethod

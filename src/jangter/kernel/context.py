@@ -15,6 +15,10 @@ from jangter.kernel.signing import PlatformSigner
 from jangter.kernel.transfers import TransferChannel
 from jangter.rules.domain import RuleBook
 
+#: The OCDS prefix of development and test installations: not registered with the OCDS helpdesk (a real deployment
+#: registers its own and sets ``JANGTER_OCID_PREFIX``; docs/opendata.md).
+DEFAULT_OCID_PREFIX = "ocds-jangtr"
+
 
 class StepUpPolicy(StrEnum):
     """When a bid from a browser needs a fresh user verification (issue #6 point 3; security.md AT-15)."""
@@ -41,6 +45,8 @@ class AppContext:
     search_breaker: CircuitBreaker = field(default_factory=CircuitBreaker, compare=False)
     #: where payment orders go to the bank (None: payments cannot be ordered; issue #8)
     transfers: TransferChannel | None = None
+    #: the registered OCDS prefix of this installation: every notice is the process ``{prefix}-{notice number}``
+    ocid_prefix: str = DEFAULT_OCID_PREFIX
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.db)
