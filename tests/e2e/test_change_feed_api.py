@@ -16,6 +16,8 @@ def test_the_feed_over_http_pages_with_a_cursor(client: TestClient, ctx: AppCont
     integrate_log(ctx)
     page = client.get("/api/v1/changes", params={"limit": 1}).json()
     assert [i["notice"] for i in page["items"]] == [first] and page["items"][0]["kind"] == "notice.published"
+    record = client.get(f"/api/v1/ocds/processes/{first}/record").json()
+    assert page["items"][0]["ocid"] == record["records"][0]["ocid"] == f"{ctx.ocid_prefix}-{first}"
     rest = client.get("/api/v1/changes", params={"cursor": page["next_cursor"]}).json()
     assert [i["notice"] for i in rest["items"]] == [second]
     idle = client.get("/api/v1/changes", params={"cursor": rest["next_cursor"]}).json()

@@ -23,6 +23,7 @@ from jangter.contracting.orm import Contract
 from jangter.kernel.context import AppContext
 from jangter.kernel.ids import Stage, is_notice_number
 from jangter.kernel.translog import LogEntry
+from jangter.opendata.ocds.ids import ocid
 from jangter.tendering.orm import Notice
 
 #: The log events that change what is public about a process (OCDS): its notice, contract, guarantees and payments.
@@ -37,6 +38,7 @@ class Change:
     at: datetime
     kind: str  # notice.amended, contract.signed, payment.paid, …
     notice: str  # the process: its notice number
+    ocid: str  # the process in OCDS (``/api/v1/ocds/processes/{notice}/record``)
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def changes(ctx: AppContext, after: int = -1, limit: int = 100) -> FeedPage:
     for index, at, kind, subject in rows:  # a guarantee or payment names its contract, a bid bond its notice
         notice = subject if _stage(subject) == Stage.BID.value else contracts.get(subject)
         if notice is not None:
-            items.append(Change(index=index, at=at, kind=kind, notice=notice))
+            items.append(Change(index=index, at=at, kind=kind, notice=notice, ocid=ocid(notice, ctx.ocid_prefix)))
     full = len(rows) == limit
     next_after = rows[-1][0] if full else max(after, size - 1)
     return FeedPage(items=tuple(items), after=next_after, log_size=size)

@@ -20,6 +20,7 @@ class ChangeOut(BaseModel):
     at: datetime
     kind: str = Field(description="notice.published, notice.amended, notice.opened, contract.signed, payment.paid, …")
     notice: str = Field(description="The process: its notice number")
+    ocid: str = Field(description="The process in OCDS: its record is /api/v1/ocds/processes/{notice}/record")
 
 
 class FeedOut(BaseModel):
@@ -52,7 +53,7 @@ def changes(
     after = -1 if cursor is None else cursors.decode(cursor, _position)
     page = feed.changes(ctx, after, limit)
     return FeedOut(
-        items=[ChangeOut(index=c.index, at=c.at, kind=c.kind, notice=c.notice) for c in page.items],
+        items=[ChangeOut(index=c.index, at=c.at, kind=c.kind, notice=c.notice, ocid=c.ocid) for c in page.items],
         next_cursor=cursors.encode(page.after),
         log_size=page.log_size,
     )
