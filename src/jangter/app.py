@@ -37,6 +37,7 @@ from jangter.kernel.mail import Mailer
 from jangter.kernel.randomness import SystemRandomSource
 from jangter.kernel.transfers import FileExport
 from jangter.opendata.api import router as statistics_api
+from jangter.opendata.g2b.api import router as g2b_api
 from jangter.oversight.api import router as oversight_api
 from jangter.payments.api import router as payments_api
 from jangter.planning.api import router as planning_api
@@ -154,6 +155,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         transparency_api,
         oversight_api,
         statistics_api,
+        g2b_api,
         search_api,
         similar_api,
     ):
@@ -343,7 +345,8 @@ class DeviceCookie:
         self.attributes = "; Path=/; Max-Age=63072000; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(("/api/", "/static/")) or self._has_cookie(scope):
+        api = scope["type"] == "http" and scope["path"].startswith(("/api/", "/static/", "/1230000/"))
+        if scope["type"] != "http" or api or self._has_cookie(scope):
             await self.app(scope, receive, send)
             return
         cookie = f"{DEVICE_COOKIE}={secrets.token_urlsafe(24)}{self.attributes}".encode()
