@@ -39,6 +39,7 @@ from jangter.kernel.randomness import SystemRandomSource
 from jangter.kernel.transfers import FileExport
 from jangter.opendata.api import router as statistics_api
 from jangter.opendata.feed_api import router as feed_api
+from jangter.opendata.g2b.api import router as g2b_api
 from jangter.opendata.ocds.api import router as ocds_api
 from jangter.oversight.api import router as oversight_api
 from jangter.payments.api import router as payments_api
@@ -161,6 +162,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         oversight_api,
         statistics_api,
         ocds_api,
+        g2b_api,
         search_api,
         similar_api,
         helpdesk_api,
@@ -352,7 +354,8 @@ class DeviceCookie:
         self.attributes = "; Path=/; Max-Age=63072000; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(("/api/", "/static/")) or self._has_cookie(scope):
+        api = scope["type"] == "http" and scope["path"].startswith(("/api/", "/static/", "/1230000/"))
+        if scope["type"] != "http" or api or self._has_cookie(scope):
             await self.app(scope, receive, send)
             return
         cookie = f"{DEVICE_COOKIE}={secrets.token_urlsafe(24)}{self.attributes}".encode()
