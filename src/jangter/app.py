@@ -37,6 +37,7 @@ from jangter.kernel.mail import Mailer
 from jangter.kernel.randomness import SystemRandomSource
 from jangter.kernel.transfers import FileExport
 from jangter.opendata.api import router as statistics_api
+from jangter.opendata.imports.api import router as external_api
 from jangter.oversight.api import router as oversight_api
 from jangter.payments.api import router as payments_api
 from jangter.planning.api import router as planning_api
@@ -52,6 +53,7 @@ from jangter.web.http import DEVICE_COOKIE, domain_problem, http_problem, valida
 from jangter.web.i18n import choose_lang, translate
 from jangter.web.pages import account, agency, demo, keys, operator, public, supplier
 from jangter.web.pages import contracts as contract_pages
+from jangter.web.pages import external_processes as external_pages
 from jangter.web.pages import incidents as incident_pages
 from jangter.web.pages import members as member_pages
 from jangter.web.pages import negotiation as negotiation_pages
@@ -154,6 +156,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         transparency_api,
         oversight_api,
         statistics_api,
+        external_api,
         search_api,
         similar_api,
     ):
@@ -175,6 +178,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         programme_pages.router,
         incident_pages.router,
         statistics_pages.router,
+        external_pages.router,
         demo.router,
     ):
         app.include_router(page_router)

@@ -9,6 +9,7 @@ FORBIDDEN = ("sqlalchemy", "fastapi", "starlette", "pydantic", "alembic", "jinja
 ROOT = Path(jangter.__file__).parent
 PURE = [
     *ROOT.glob("*/domain/*.py"),
+    *ROOT.glob("opendata/imports/domain/*.py"),
     ROOT / "rules" / "domain.py",
     ROOT / "rules" / "loader.py",
     ROOT / "kernel" / "money.py",

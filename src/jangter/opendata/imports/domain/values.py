@@ -84,7 +84,7 @@ def summary_amount(value: Decimal) -> tuple[Decimal, bool]:
 
 
 def parse_currency(raw: object) -> tuple[str | None, str | None]:
-    """An ISO 4217 code: three capital letters. Lower case is upper-cased (and reported); anything else is not
+    """An ISO 4217 code: three capital letters. An all-lower-case code is upper-cased (and reported); anything else is not
     read (a missing currency is never filled in)."""
     if raw is None or raw == "":
         return None, "currency_missing"
@@ -93,7 +93,7 @@ def parse_currency(raw: object) -> tuple[str | None, str | None]:
     code = raw.strip()
     if _CURRENCY.match(code):
         return code, None
-    if _CURRENCY.match(code.upper()):
+    if code.islower() and _CURRENCY.match(code.upper()):  # "uah"; but "Lei" is a name, not a code
         return code.upper(), "currency_lowercase"
     return None, "currency_invalid"
 
