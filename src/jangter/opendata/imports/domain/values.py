@@ -84,8 +84,8 @@ def summary_amount(value: Decimal) -> tuple[Decimal, bool]:
 
 
 def parse_currency(raw: object) -> tuple[str | None, str | None]:
-    """An ISO 4217 code: three capital letters. An all-lower-case code is upper-cased (and reported); anything else is not
-    read (a missing currency is never filled in)."""
+    """An ISO 4217 code: three capital letters. An all-lower-case code is upper-cased (and reported); anything else
+    is not read (a missing currency is never filled in)."""
     if raw is None or raw == "":
         return None, "currency_missing"
     if not isinstance(raw, str):
