@@ -40,6 +40,7 @@ from jangter.kernel.transfers import FileExport
 from jangter.opendata.api import router as statistics_api
 from jangter.opendata.feed_api import router as feed_api
 from jangter.opendata.g2b.api import router as g2b_api
+from jangter.opendata.imports.api import router as external_api
 from jangter.opendata.ocds.api import router as ocds_api
 from jangter.oversight.api import router as oversight_api
 from jangter.payments.api import router as payments_api
@@ -56,6 +57,7 @@ from jangter.web.http import DEVICE_COOKIE, domain_problem, http_problem, valida
 from jangter.web.i18n import choose_lang, translate
 from jangter.web.pages import account, agency, demo, keys, operator, public, supplier
 from jangter.web.pages import contracts as contract_pages
+from jangter.web.pages import external_processes as external_pages
 from jangter.web.pages import helpdesk as helpdesk_pages
 from jangter.web.pages import incidents as incident_pages
 from jangter.web.pages import members as member_pages
@@ -163,6 +165,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         statistics_api,
         ocds_api,
         g2b_api,
+        external_api,
         search_api,
         similar_api,
         helpdesk_api,
@@ -186,6 +189,7 @@ def create_app(settings: Settings, ctx: AppContext | None = None, *, run_worker:
         incident_pages.router,
         statistics_pages.router,
         helpdesk_pages.router,
+        external_pages.router,
         demo.router,
     ):
         app.include_router(page_router)

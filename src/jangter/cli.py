@@ -35,6 +35,11 @@ guarantor_cli = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(guarantor_cli, name="guarantor")
+import_cli = typer.Typer(
+    help="Import open data from other systems into the read-only external processes (operators).",
+    no_args_is_help=True,
+)
+app.add_typer(import_cli, name="import")
 
 
 def _settings() -> Settings:
@@ -540,3 +545,98 @@ def _safe_url(url: str) -> str:
 
 def main() -> None:
     app()
+
+
+@import_cli.command("ocds")
+def import_ocds(
+    file: Annotated[Path, typer.Argument(help="A release package, record package, release or record (JSON)")],
+    source: Annotated[
+        str | None, typer.Option(help="Name of the source (default: the package's publisher, else the ocid prefix)")
+    ] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166 country code of the source, e.g. UA")] = None,
+    json_report: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Import an OCDS file from another system: what is kept, what is dropped and what could not be mapped is
+    reported and stored on the batch. Importing the same file again does nothing."""
+    import json
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from jangter.app import build_context
+    from jangter.kernel.errors import DomainError
+    from jangter.opendata.imports import service
+
+    ctx = build_context(_settings())
+    try:
+        data = file.read_bytes()
+        with Progress(
+            TextColumn("OCDS 가져오기 / import"), BarColumn(), MofNCompleteColumn(), disable=json_report
+        ) as progress:
+            task = progress.add_task("import", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            result = service.import_ocds(
+                ctx, data, file.name, by=getpass.getuser(), source=source, country=country, progress=advance
+            )
+    except OSError as exc:
+        typer.echo(f"cannot read {file}: {exc.strerror}", err=True)
+        raise typer.Exit(2) from None
+    except DomainError as exc:
+        typer.echo(f"{exc.code}: {exc.message_en}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        ctx.db.dispose()
+    if result.already_imported:
+        typer.echo(f"already imported as batch {result.batch_id} (same SHA-256); nothing was done")
+    if json_report:
+        typer.echo(json.dumps(result.report, ensure_ascii=False, indent=2))
+    else:
+        for line in service.iter_issue_lines(result.report):
+            typer.echo(line)
+
+
+@import_cli.command("export")
+def import_export(
+    batch: Annotated[int, typer.Argument(help="The batch number (from `jangter import batches`)")],
+    out: Annotated[Path | None, typer.Option(help="File to write (default: stdout)")] = None,
+) -> None:
+    """Write back what a batch kept, in its file's shape (the round trip of the import)."""
+    import json
+
+    from jangter.app import build_context
+    from jangter.kernel.errors import DomainError
+    from jangter.opendata.imports import service
+
+    ctx = build_context(_settings())
+    try:
+        document = service.export_batch(ctx, batch)
+    except DomainError as exc:
+        typer.echo(f"{exc.code}: {exc.message_en}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        ctx.db.dispose()
+    text = json.dumps(document, ensure_ascii=False)
+    if out is None:
+        typer.echo(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {out}")
+
+
+@import_cli.command("batches")
+def import_batches() -> None:
+    """The latest imported files, newest first, with their counts."""
+    from jangter.app import build_context
+    from jangter.opendata.imports import service
+
+    ctx = build_context(_settings())
+    try:
+        for b in service.batches(ctx):
+            typer.echo(
+                f"{b.id:>5} {b.imported_at:%Y-%m-%d %H:%M} UTC  {b.package_type:<15} kept {b.kept:>6} "
+                f"dropped {b.dropped:>5}  {b.source} ({b.country or '-'})  {b.file_name}"
+            )
+    finally:
+        ctx.db.dispose()

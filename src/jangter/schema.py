@@ -19,6 +19,7 @@ import jangter.kernel.idempotency
 import jangter.kernel.translog
 import jangter.notifications.calls
 import jangter.notifications.outbox
+import jangter.opendata.imports.orm
 import jangter.payments.orm
 import jangter.planning.orm
 import jangter.rules.store

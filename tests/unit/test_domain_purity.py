@@ -10,6 +10,7 @@ ROOT = Path(jangter.__file__).parent
 PURE = [
     *ROOT.glob("*/domain/*.py"),
     ROOT / "helpdesk" / "domain.py",
+    *ROOT.glob("opendata/imports/domain/*.py"),
     ROOT / "rules" / "domain.py",
     ROOT / "rules" / "loader.py",
     ROOT / "kernel" / "money.py",

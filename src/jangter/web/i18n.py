@@ -1337,6 +1337,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.op_done_removed": ("상용 답변을 삭제했습니다.", "Canned answer removed."),
     "help.op_done_withdrawn": ("FAQ에서 내렸습니다.", "Withdrawn from the FAQ."),
     # --- end of helpdesk -------------------------------------------------------------------------------------------
+    # --- external processes (issue #10 point 4: /external-processes, web/pages/external_processes.py) ----------
+    "ext.title": ("해외 조달 절차 (OCDS 가져오기)", "External processes (imported OCDS)"),
+    "ext.lead": (
+        "다른 나라 공공조달 시스템이 OCDS 로 공개한 절차를 비교·분석용으로 가져온 것입니다. 읽기 전용이며, "
+        "금액은 원래 통화 그대로 보여 줍니다 (환산하지 않음).",
+        "Processes that other countries' procurement systems published as OCDS, imported for comparison and "
+        "analytics. Read-only; amounts are shown in their own currency (never converted).",
+    ),
+    "ext.totals": ("출처별 합계", "Totals by source"),
+    "ext.totals_note": (
+        "괄호 안은 금액이 있는 절차 수입니다. 통화가 없는 금액은 따로 합계합니다.",
+        "In brackets: the processes with an amount. Amounts without a currency are totalled apart.",
+    ),
+    "ext.source": ("출처", "Source"),
+    "ext.country": ("국가", "Country"),
+    "ext.processes": ("절차 수", "Processes"),
+    "ext.currency": ("통화", "Currency"),
+    "ext.no_currency": ("통화 없음", "no currency"),
+    "ext.no_amounts": ("금액 없음", "No amounts"),
+    "ext.tender_total": ("입찰 예정금액 합계", "Tender values"),
+    "ext.contract_total": ("계약금액 합계", "Contract total"),
+    "ext.award_total": ("낙찰금액 합계", "Award total"),
+    "ext.tender_value": ("입찰 예정금액", "Tender value"),
+    "ext.tender_period": ("입찰 기간", "Tender period"),
+    "ext.list": ("절차 목록", "Processes"),
+    "ext.words": ("ocid·건명·발주기관", "ocid, title or buyer"),
+    "ext.found": ("{n}건", "{n} processes"),
+    "ext.process_title": ("건명", "Title"),
+    "ext.buyer": ("발주기관", "Buyer"),
+    "ext.method": ("계약방법 (원문)", "Method (as written)"),
+    "ext.status": ("상태 (원문)", "Status (as written)"),
+    "ext.last_release": ("마지막 릴리스", "Last release"),
+    "ext.releases": ("개 릴리스·레코드", "releases or records"),
+    "ext.none_imported": ("아직 가져온 자료가 없습니다.", "Nothing has been imported yet."),
+    "ext.none_found": ("조건에 맞는 절차가 없습니다.", "No processes match."),
+    "ext.batches": ("가져온 파일", "Imported files"),
+    "ext.file": ("파일", "File"),
+    "ext.imported_at": ("가져온 때", "Imported"),
+    "ext.kept": ("보관", "Kept"),
+    "ext.dropped": ("제외", "Dropped"),
+    "ext.issues": ("보고 항목 종류", "Report kinds"),
+    "ext.read_only": (
+        "다른 시스템의 공개 자료를 그대로 보관한 것입니다. 장터에서 고치지 않습니다.",
+        "Another system's public data, kept as imported; Jangter never edits it.",
+    ),
+    "ext.as_imported": ("가져온 그대로", "as imported"),
+    # --- end of external processes ----------------------------------------------------------------------------
 }
 
 
