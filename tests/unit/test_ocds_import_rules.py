@@ -231,3 +231,12 @@ def test_a_record_without_compiled_release_is_summarised_from_its_full_releases(
 
 def test_every_reported_kind_has_a_korean_and_an_english_message() -> None:
     assert all(ko and en for ko, en in KINDS.values())
+
+
+def test_a_file_nested_too_deeply_is_refused_not_crashed_on() -> None:
+    from jangter.kernel.errors import DomainError
+    from jangter.opendata.imports.service import parse
+
+    with pytest.raises(DomainError) as refused:
+        parse(b"[" * 200_000 + b"]" * 200_000)
+    assert refused.value.code == "ocds_invalid_json" and "nested" in refused.value.message_en

@@ -55,6 +55,10 @@ def parse(data: bytes) -> Any:
         raise _refused("ocds_not_utf8", "UTF-8 파일이 아닙니다.", f"The file is not UTF-8 ({exc.reason}).") from exc
     except ValueError as exc:
         raise _refused("ocds_invalid_json", "JSON 형식이 아닙니다.", f"The file is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise _refused(
+            "ocds_invalid_json", "JSON이 너무 깊게 중첩되어 있습니다.", "The JSON is nested too deeply to read."
+        ) from exc
 
 
 def import_ocds(
