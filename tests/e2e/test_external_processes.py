@@ -16,7 +16,7 @@ from jangter.opendata.imports import service
 from tests.integration.test_ocds_import import KONEPS_FILES, OCDS_FILES, SAMPLES
 
 runner = CliRunner()
-pytestmark = pytest.mark.skipif(not OCDS_FILES, reason="../shared/ocds/samples is not beside the repository")
+assert OCDS_FILES, f"the OCDS samples are missing: {SAMPLES} (the shared material must sit at ../shared)"
 
 
 def test_an_operator_imports_a_file_reimports_it_and_exports_what_was_kept(tmp_path: Path) -> None:
