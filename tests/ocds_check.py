@@ -13,10 +13,11 @@ import pytest
 
 from jangter.opendata.ocds.api import EXTENSION_DIR
 from jangter.opendata.ocds.packages import COMMUNITY_EXTENSION_DIRS
+from tests.shared_material import SHARED as SHARED_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The shared material sits beside the project root (``../shared``), in a worktree and in CI alike.
-SHARED = ROOT.parent / "shared" / "ocds"
+SHARED = SHARED_DIR / "ocds"
 VALIDATOR = SHARED / "validate_jsonschema.py"
 SCHEMA = SHARED / "standard-1__1__5" / "schema"
 

@@ -27,9 +27,10 @@ from jangter.opendata.g2b.fields import FIELDS
 from jangter.opendata.g2b.operations import OPERATIONS, SERVICES
 from jangter.planning import prespecs
 from jangter.planning.prespec_domain import DraftSpec
+from tests.shared_material import SHARED
 from tests.support import OPENING, World, insert_contract, make_world
 
-REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "g2b-openapi"
+REFERENCE = SHARED / "reference" / "g2b-openapi"
 NOVEMBER = {"inqryBgnDt": "202611010000", "inqryEndDt": "202611302359"}
 SHORT = {"Thng": Category.GOODS, "Servc": Category.SERVICES, "Cnstwk": Category.WORKS}
 

@@ -16,8 +16,9 @@ from jangter.kernel.context import AppContext
 from jangter.kernel.errors import DomainError
 from jangter.opendata.imports import service
 from jangter.opendata.imports.orm import ExternalProcess, ExternalRelease, ImportBatch
+from tests.shared_material import SHARED
 
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "ocds" / "samples"
+SAMPLES = SHARED / "ocds" / "samples"
 OCDS_FILES = sorted(p for p in SAMPLES.rglob("*.json") if "koneps" not in p.parts)
 KONEPS_FILES = sorted((SAMPLES / "koneps").glob("*.json"))
 
